@@ -1,0 +1,35 @@
+# Flags shared by every nnlab target, natively and under Emscripten.
+
+add_library(nnlab_flags INTERFACE)
+target_compile_options(nnlab_flags INTERFACE
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wshadow -Wno-unused-parameter>)
+
+find_package(Threads REQUIRED)
+
+if(EMSCRIPTEN)
+  set(NNLAB_WASM ON)
+  # Everything is built with pthreads (SharedArrayBuffer) and SIMD128; SDL2 is built the same way
+  # by scripts/setup.sh, since wasm objects with and without atomics cannot be linked together.
+  target_compile_options(nnlab_flags INTERFACE -pthread $<$<NOT:$<BOOL:${NNLAB_SCALAR_ONLY}>>:-msimd128>)
+  target_link_options(nnlab_flags INTERFACE -pthread -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
+    -sDYNAMIC_EXECUTION=0 -sEXIT_RUNTIME=1 -Wno-pthreads-mem-growth)
+  # Node programs (the CLI, the tests): a synchronous wasm compile avoids the fetch() path that
+  # Node 20 cannot use with a file path; PROXY_TO_PTHREAD keeps the main thread free for workers.
+  set(NNLAB_NODE_LINK_OPTIONS -sENVIRONMENT=node,worker -sWASM_ASYNC_COMPILATION=0 -sNODERAWFS=1
+    -sPROXY_TO_PTHREAD=1 -sPTHREAD_POOL_SIZE=4 -sTOTAL_STACK=1MB)
+else()
+  target_link_libraries(nnlab_flags INTERFACE Threads::Threads)
+endif()
+
+# A cache outside the build tree holds sources from Debian source packages (scripts/setup.sh).
+set(NNLAB_CACHE "$ENV{HOME}/.cache/nnlab" CACHE PATH "Where scripts/setup.sh puts Debian sources and the wasm SDL2")
+set(NNLAB_IMGUI_DIR "${NNLAB_CACHE}/imgui-src" CACHE PATH "Dear ImGui sources (Debian source package imgui)")
+set(NNLAB_SDL2_WASM_DIR "${NNLAB_CACHE}/sdl2-wasm" CACHE PATH "SDL2 built for wasm by scripts/setup.sh")
+
+# Build information shown by the About panel and `nnlab --version`.
+find_package(Git QUIET)
+set(NNLAB_GIT_REVISION "unknown")
+if(GIT_FOUND AND EXISTS "${CMAKE_SOURCE_DIR}/.git")
+  execute_process(COMMAND ${GIT_EXECUTABLE} rev-parse --short HEAD WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
+                  OUTPUT_VARIABLE NNLAB_GIT_REVISION OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+endif()

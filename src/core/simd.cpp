@@ -1,0 +1,65 @@
+#include "core/simd.h"
+
+namespace nn {
+
+namespace {
+
+SimdBackend best_backend() {
+#if defined(NNLAB_SCALAR_ONLY)
+  return SimdBackend::Scalar;
+#elif defined(__wasm_simd128__)
+  return SimdBackend::Simd128;
+#elif defined(NNLAB_HAVE_AVX2)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return SimdBackend::Avx2Fma;
+  return SimdBackend::Scalar;
+#else
+  return SimdBackend::Scalar;
+#endif
+}
+
+SimdBackend& current_backend() {
+  static SimdBackend backend = best_backend();
+  return backend;
+}
+
+}  // namespace
+
+SimdBackend simd_backend() { return current_backend(); }
+
+bool simd_backend_supported(SimdBackend backend) {
+  switch (backend) {
+    case SimdBackend::Scalar: return true;
+    case SimdBackend::Avx2Fma:
+#if defined(NNLAB_HAVE_AVX2)
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+      return false;
+#endif
+    case SimdBackend::Simd128:
+#if defined(__wasm_simd128__)
+      return true;
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+bool simd_set_backend(SimdBackend backend) {
+  if (!simd_backend_supported(backend)) return false;
+  current_backend() = backend;
+  return true;
+}
+
+const char* simd_backend_name(SimdBackend backend) {
+  switch (backend) {
+    case SimdBackend::Scalar: return "scalar";
+    case SimdBackend::Avx2Fma: return "avx2+fma";
+    case SimdBackend::Simd128: return "wasm-simd128";
+  }
+  return "unknown";
+}
+
+}  // namespace nn
