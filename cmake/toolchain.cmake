@@ -12,10 +12,10 @@ if(EMSCRIPTEN)
   # by scripts/setup.sh, since wasm objects with and without atomics cannot be linked together.
   target_compile_options(nnlab_flags INTERFACE -pthread $<$<NOT:$<BOOL:${NNLAB_SCALAR_ONLY}>>:-msimd128>)
   target_link_options(nnlab_flags INTERFACE -pthread -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
-    -sDYNAMIC_EXECUTION=0 -sEXIT_RUNTIME=1 -Wno-pthreads-mem-growth)
+    -sDYNAMIC_EXECUTION=0 -Wno-pthreads-mem-growth)
   # Node programs (the CLI, the tests): a synchronous wasm compile avoids the fetch() path that
   # Node 20 cannot use with a file path; PROXY_TO_PTHREAD keeps the main thread free for workers.
-  set(NNLAB_NODE_LINK_OPTIONS -sENVIRONMENT=node,worker -sWASM_ASYNC_COMPILATION=0 -sNODERAWFS=1
+  set(NNLAB_NODE_LINK_OPTIONS -sENVIRONMENT=node,worker -sEXIT_RUNTIME=1 -sWASM_ASYNC_COMPILATION=0 -sNODERAWFS=1
     -sPROXY_TO_PTHREAD=1 -sPTHREAD_POOL_SIZE=4 -sTOTAL_STACK=1MB)
 else()
   target_link_libraries(nnlab_flags INTERFACE Threads::Threads)

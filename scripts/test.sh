@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Quick start, command 2: run every test. Installs whatever is missing first, then
+#   native build + doctest suite (ctest), the same suite under ASan+UBSan,
+#   wasm build + the same suite under node (ctest), the CLI natively and under node,
+#   the browser end-to-end test (Playwright + Chromium) and the desktop app under Xvfb.
+# Screenshots land in build/e2e/. Exits non-zero if any step fails; every step runs regardless.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$NNLAB_ROOT"
+
+bash scripts/setup.sh || exit 1
+
+passed=0 failed=0 failures=()
+log_dir="build/test-logs"
+mkdir -p "$log_dir" build/e2e
+
+# step NAME COMMAND...: runs COMMAND, shows its last lines, counts it.
+step() {
+  local name="$1"; shift
+  local log="$log_dir/${name// /-}.log" started=$SECONDS
+  nnlab_log "$name"
+  if "$@" >"$log" 2>&1; then
+    passed=$((passed + 1))
+    tail -n 4 "$log" | sed 's/^/    /'
+    nnlab_log "$name: ok ($((SECONDS - started)) s)"
+  else
+    failed=$((failed + 1)); failures+=("$name")
+    tail -n 40 "$log" | sed 's/^/    /'
+    nnlab_log "$name: FAILED ($((SECONDS - started)) s, full log: $log)"
+  fi
+}
+
+cli_usage() {  # $@ = how to run the CLI; usage must print and name the commands
+  "$@" --help | tee /dev/stderr | grep -q "usage: nnlab <command>" && "$@" info
+}
+
+e2e() {
+  local server_log="$log_dir/e2e-server.log"
+  /usr/bin/python3 scripts/serve.py build/wasm/web --port 0 --quiet >"$server_log" 2>&1 &
+  local server=$!
+  local url=""
+  for _ in $(seq 50); do
+    url=$(grep -o 'http://localhost:[0-9]*/' "$server_log" || true)
+    [[ -n "$url" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$url" ]] || { kill "$server"; echo "the page server did not start"; return 1; }
+  node tests/e2e/lab.e2e.mjs "$url" build/e2e
+  local status=$?
+  kill "$server"
+  return $status
+}
+
+jobs=$(nproc)
+step "native build" bash -c "cmake --preset native -DNNLAB_BUILD_APP=ON && cmake --build --preset native -j $jobs"
+step "native tests" ctest --preset native -j "$jobs"
+step "native cli" cli_usage build/native/nnlab
+step "asan build" bash -c "cmake --preset native-asan -DNNLAB_BUILD_APP=OFF && cmake --build --preset native-asan -j $jobs"
+step "asan tests" ctest --preset native-asan -j "$jobs"
+step "wasm build" bash -c "cmake --preset wasm -DNNLAB_BUILD_APP=ON && cmake --build --preset wasm -j $jobs"
+step "wasm tests" ctest --preset wasm -j "$jobs"
+step "wasm cli" cli_usage node build/wasm/nnlab.js
+step "browser e2e" e2e
+step "desktop window" bash scripts/desktop_screenshot.sh build/native/nnlab-lab build/e2e/desktop.png
+
+echo
+for suite in native asan wasm; do
+  summary=$(grep -h "tests passed" "$log_dir/$suite-tests.log" 2>/dev/null | tail -1)
+  echo "ctest ($suite): ${summary:-no summary}"
+done
+grep -h "passed, .* failed" "$log_dir/browser-e2e.log" 2>/dev/null | sed 's/^/browser e2e: /'
+if (( failed )); then
+  echo "failed steps: ${failures[*]}"
+fi
+echo "$passed passed, $failed failed"
+(( failed == 0 ))

@@ -1,0 +1,41 @@
+#pragma once
+// The lab's state: one App, created in main(), passed to frame() every frame.
+#include <SDL.h>
+
+#include "app/heatmap.h"
+#include "app/panels/panels.h"
+
+namespace nn {
+
+struct AppOptions {
+  int exit_after_frames = 0;  // 0: run until the window closes (tests use a frame budget)
+};
+
+struct SidebarItem {  // where a sidebar entry was drawn, for the browser test to click on
+  const char* id;
+  float x, y, w, h;
+};
+
+struct App {
+  AppOptions options;
+  SDL_Window* window = nullptr;
+  SDL_GLContext gl_context = nullptr;
+  bool quit = false;
+  long frame_count = 0;
+  float pixel_ratio = 0.0f;  // framebuffer pixels per UI unit; fonts are rasterized at this scale
+
+  PanelId open_panel = PanelId::NextWord;
+  SidebarItem sidebar[kPanelCount] = {};
+  HeatmapRenderer heatmap_renderer;
+
+  NextWordPanel nextword;
+};
+
+bool app_init(App& app, const AppOptions& options);
+void frame(App& app);
+void app_shutdown(App& app);
+
+// The UI's state as JSON (frame count, open panel, sidebar rectangles), for the browser test.
+const char* app_ui_snapshot(const App& app);
+
+}  // namespace nn

@@ -1,0 +1,165 @@
+// End-to-end test of the lab page: Playwright drives Debian's Chromium (headless, WebGL2 through
+// SwiftShader) against the served page, clicks through the sidebar like a person would, and saves
+// screenshots to build/e2e/.
+//
+// usage: node lab.e2e.mjs URL OUTPUT_DIR     (NNLAB_NODE_MODULES points at playwright-core)
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { decodePng, pixelStatistics } from './png.mjs';
+
+const require = createRequire(path.join(process.env.NNLAB_NODE_MODULES, 'x.js'));
+const { chromium } = require('playwright-core');
+
+const [url, outputDir] = process.argv.slice(2);
+fs.mkdirSync(outputDir, { recursive: true });
+
+// A screen counts as drawn when it has real structure: text, panels, a heatmap.
+const kMinDistinctColors = 40;
+const kMinForegroundShare = 0.05;
+const kMinLuminanceStddev = 8;
+
+const results = [];
+async function check(name, body) {
+  const started = Date.now();
+  try {
+    const detail = await body();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name}${detail ? ` (${detail})` : ''} [${Date.now() - started} ms]`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}: ${error.message}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+async function snapshot(page) {
+  return page.evaluate(() => JSON.parse(Module.ccall('nnlab_ui_snapshot', 'string', [], [])));
+}
+
+// Polls from node: Playwright's waitForFunction evaluates strings in the page, which the page's
+// Content-Security-Policy rightly forbids.
+async function waitForState(page, predicate, what, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const state = await page.evaluate(() =>
+      typeof Module !== 'undefined' && Module.calledRun ? Module.ccall('nnlab_ui_snapshot', 'string', [], []) : null);
+    if (state && predicate(JSON.parse(state))) return JSON.parse(state);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last state ${state}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function waitForFrames(page, count, timeout = 20000) {
+  return waitForState(page, (state) => state.frame >= count, `frame ${count}`, timeout);
+}
+
+async function screenshotStats(page, name) {
+  const file = path.join(outputDir, `${name}.png`);
+  const png = await page.screenshot({ path: file });
+  const stats = pixelStatistics(decodePng(png));
+  assert(stats.distinctColors >= kMinDistinctColors && stats.foregroundShare >= kMinForegroundShare &&
+         stats.stddev >= kMinLuminanceStddev,
+         `${file} looks blank: ${JSON.stringify(stats)}`);
+  return `${stats.distinctColors} colours, ${(100 * stats.foregroundShare).toFixed(0)}% foreground`;
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+         '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+});
+
+const consoleErrors = [];
+function watch(page) {
+  page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(String(error)));
+  page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()}`));
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  watch(page);
+
+  await check('page is served with COOP, COEP and a same-origin CSP', async () => {
+    const response = await page.goto(url, { waitUntil: 'load' });
+    const headers = response.headers();
+    assert(headers['cross-origin-opener-policy'] === 'same-origin', 'COOP missing');
+    assert(headers['cross-origin-embedder-policy'] === 'require-corp', 'COEP missing');
+    const csp = headers['content-security-policy'] || '';
+    assert(csp.includes("default-src 'self'") && !/'unsafe-eval'|'unsafe-inline'/.test(csp),
+           `unexpected CSP: ${csp}`);
+    assert(!/https?:/.test(csp), `CSP names another origin: ${csp}`);
+    assert(await page.evaluate(() => crossOriginIsolated), 'page is not cross-origin isolated');
+  });
+
+  await check('first frame is drawn', async () => {
+    await waitForFrames(page, 1);
+    const firstFrameMs = await page.evaluate(() => performance.now());
+    await waitForFrames(page, 10);
+    return `first frame seen ${firstFrameMs.toFixed(0)} ms after navigation`;
+  });
+
+  await check('the lab shell is on screen (canvas not blank)', async () => screenshotStats(page, 'lab-start'));
+
+  const first = await snapshot(page);
+  for (const item of first.items) {
+    await check(`sidebar entry "${item.id}" opens its panel`, async () => {
+      await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
+      const state = await waitForState(page, (s) => s.panel === item.id, `panel ${item.id}`, 5000);
+      await waitForFrames(page, state.frame + 3);
+      return screenshotStats(page, `panel-${item.id}`);
+    });
+  }
+
+  await check('frame rate while idle', async () => {
+    const frames = await page.evaluate(() => new Promise((resolve) => {
+      let count = 0;
+      const start = performance.now();
+      function tick() {
+        count++;
+        if (performance.now() - start < 2000) requestAnimationFrame(tick);
+        else resolve(count / ((performance.now() - start) / 1000));
+      }
+      requestAnimationFrame(tick);
+    }));
+    assert(frames > 5, `only ${frames.toFixed(1)} frames/s`);
+    return `${frames.toFixed(0)} frames/s (requestAnimationFrame)`;
+  });
+
+  await check('the lab follows the browser window size', async () => {
+    await page.setViewportSize({ width: 960, height: 640 });
+    const state = await waitForState(page, (s) => s.width === 960, 'width 960', 5000);
+    assert(state.height === 640, `height ${state.height}`);
+    return screenshotStats(page, 'lab-resized');
+  });
+  await context.close();
+
+  await check('HiDPI: the framebuffer follows devicePixelRatio 2', async () => {
+    const hidpi = await browser.newContext({ viewport: { width: 900, height: 600 }, deviceScaleFactor: 2 });
+    const hidpiPage = await hidpi.newPage();
+    watch(hidpiPage);
+    await hidpiPage.goto(url, { waitUntil: 'load' });
+    await waitForFrames(hidpiPage, 5);
+    const state = await snapshot(hidpiPage);
+    assert(Math.abs(state.pixel_ratio - 2) < 0.01, `pixel ratio ${state.pixel_ratio}`);
+    assert(state.width === 900, `UI width ${state.width} (expected CSS pixels)`);
+    const detail = await screenshotStats(hidpiPage, 'lab-hidpi');
+    await hidpi.close();
+    return detail;
+  });
+
+  await check('no console errors', async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join(' | '));
+  });
+} finally {
+  await browser.close();
+}
+
+const failed = results.filter((r) => !r.ok).length;
+console.log(`${results.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
