@@ -22,7 +22,12 @@ else()
 endif()
 
 # A cache outside the build tree holds sources from Debian source packages (scripts/setup.sh).
-set(NNLAB_CACHE "$ENV{HOME}/.cache/nnlab" CACHE PATH "Where scripts/setup.sh puts Debian sources and the wasm SDL2")
+if(DEFINED ENV{NNLAB_CACHE})
+  set(nnlab_default_cache "$ENV{NNLAB_CACHE}")
+else()
+  set(nnlab_default_cache "$ENV{HOME}/.cache/nnlab")
+endif()
+set(NNLAB_CACHE "${nnlab_default_cache}" CACHE PATH "Where scripts/setup.sh puts Debian sources and the wasm SDL2")
 set(NNLAB_IMGUI_DIR "${NNLAB_CACHE}/imgui-src" CACHE PATH "Dear ImGui sources (Debian source package imgui)")
 set(NNLAB_SDL2_WASM_DIR "${NNLAB_CACHE}/sdl2-wasm" CACHE PATH "SDL2 built for wasm by scripts/setup.sh")
 
