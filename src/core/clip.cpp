@@ -11,7 +11,7 @@ float clip_grad_norm(float* g, std::size_t n, float max_norm) {
   for (std::size_t i = 0; i < n; i++) sum_sq += double(g[i]) * double(g[i]);
   auto norm = float(std::sqrt(sum_sq));
   float coef = max_norm / (norm + 1e-6f);
-  if (coef < 1.0f)
+  if (std::isfinite(norm) && coef < 1.0f)
     for (std::size_t i = 0; i < n; i++) g[i] *= coef;
   return norm;
 }

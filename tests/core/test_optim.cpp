@@ -146,6 +146,16 @@ TEST_CASE("optim clip_grad_norm matches torch.nn.utils.clip_grad_norm_") {
   }
 }
 
+TEST_CASE("optim clip_grad_norm leaves non-finite gradients for the caller to see") {
+  std::vector<float> g = {1.0f, NAN, 2.0f};
+  CHECK(std::isnan(nn::clip_grad_norm(g.data(), g.size(), 1.0f)));
+  CHECK(g[0] == 1.0f);
+  CHECK(g[2] == 2.0f);
+  g = {1.0f, INFINITY, 2.0f};
+  CHECK(std::isinf(nn::clip_grad_norm(g.data(), g.size(), 1.0f)));
+  CHECK(g[0] == 1.0f);
+}
+
 TEST_CASE("optim Nesterov's stored look-ahead form follows the course formula") {
   // The course: Δ ← αΔ + η∇E(w − αΔ), w ← w − Δ, computed literally in double.
   constexpr int n = 6, steps = 50;
