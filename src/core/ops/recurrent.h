@@ -20,6 +20,12 @@ struct RecurrentInGrads {
   float* dc0;  // (B, H) (LSTM)
 };
 
+// Slot i of a stack of n-float states (e.g. layer i of (L, B, H)), or null if v is null.
+template <class F>
+F* state_slot(F* v, int i, int n) {
+  return v ? v + size_t(i) * size_t(n) : nullptr;
+}
+
 // dst (n) = src, or zeros when src is null: how a layer takes an optional initial state.
 void state_init(float* dst, const float* src, int n);
 
