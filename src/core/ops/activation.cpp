@@ -1,0 +1,49 @@
+#include "core/ops/activation.h"
+
+#include <cmath>
+
+namespace nn {
+
+void tanh_forward(float* out, const float* x, int n) {
+  for (int i = 0; i < n; i++) out[i] = std::tanh(x[i]);
+}
+
+void tanh_backward(float* dx, const float* dout, const float* out, int n) {
+  for (int i = 0; i < n; i++) dx[i] += dout[i] * (1.0f - out[i] * out[i]);
+}
+
+void sigmoid_forward(float* out, const float* x, int n) {
+  for (int i = 0; i < n; i++) out[i] = sigmoidf(x[i]);
+}
+
+void sigmoid_backward(float* dx, const float* dout, const float* out, int n) {
+  for (int i = 0; i < n; i++) dx[i] += dout[i] * out[i] * (1.0f - out[i]);
+}
+
+void relu_forward(float* out, const float* x, int n) {
+  for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void relu_backward(float* dx, const float* dout, const float* x, int n) {
+  for (int i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
+}
+
+void leaky_relu_forward(float* out, const float* x, int n, float slope) {
+  for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+
+void leaky_relu_backward(float* dx, const float* dout, const float* x, int n, float slope) {
+  for (int i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : slope * dout[i];
+}
+
+void selu_forward(float* out, const float* x, int n) {
+  for (int i = 0; i < n; i++)
+    out[i] = x[i] > 0.0f ? kSeluScale * x[i] : kSeluScale * kSeluAlpha * std::expm1(x[i]);
+}
+
+void selu_backward(float* dx, const float* dout, const float* x, int n) {
+  for (int i = 0; i < n; i++)
+    dx[i] += dout[i] * (x[i] > 0.0f ? kSeluScale : kSeluScale * kSeluAlpha * std::exp(x[i]));
+}
+
+}  // namespace nn

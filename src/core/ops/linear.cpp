@@ -1,0 +1,29 @@
+#include "core/ops/linear.h"
+
+#include "core/gemm.h"
+
+namespace nn {
+
+void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC) {
+  gemm(false, true, N, OC, C, 1.0f, x, C, p.w, C, 0.0f, out, OC);
+  if (p.b) bias_forward(out, p.b, N, OC);
+}
+
+void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p, const float* x,
+                     int N, int C, int OC) {
+  if (dx) gemm(false, false, N, C, OC, 1.0f, dout, OC, p.w, C, 1.0f, dx, C);
+  gemm(true, false, OC, C, N, 1.0f, dout, OC, x, C, 1.0f, grad.w, C);
+  if (grad.b) bias_backward(grad.b, dout, N, OC);
+}
+
+void bias_forward(float* out, const float* b, int N, int OC) {
+  for (int n = 0; n < N; n++)
+    for (int o = 0; o < OC; o++) out[n * OC + o] += b[o];
+}
+
+void bias_backward(float* db, const float* dout, int N, int OC) {
+  for (int n = 0; n < N; n++)
+    for (int o = 0; o < OC; o++) db[o] += dout[n * OC + o];
+}
+
+}  // namespace nn

@@ -1,0 +1,22 @@
+#pragma once
+// Fully connected layer, PyTorch's nn.Linear layout: out = x·Wᵀ + b, W stored (OC, C).
+namespace nn {
+
+struct LinearParams {
+  float* w;  // (OC, C)
+  float* b;  // (OC), or null for a layer without bias
+};
+
+// x (N, C) -> out (N, OC)
+void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC);
+
+// Adds into dx (N, C) and into grad.w, grad.b. dx or grad.b may be null when not wanted.
+void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p, const float* x,
+                     int N, int C, int OC);
+
+// out (N, OC) += b (OC) on every row, and its backward: db (OC) += column sums of dout (N, OC).
+// Shared by every layer that adds a bias vector to rows of a gemm result.
+void bias_forward(float* out, const float* b, int N, int OC);
+void bias_backward(float* db, const float* dout, int N, int OC);
+
+}  // namespace nn

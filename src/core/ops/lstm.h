@@ -1,0 +1,41 @@
+#pragma once
+// LSTM over T steps, PyTorch's nn.LSTM equations and weight layout, so its weights map 1:1:
+//   gates = x·W_ihᵀ + b_ih + h·W_hhᵀ + b_hh  -> i, f, g, o (in that order, H rows each)
+//   i, f, o = sigmoid(.), g = tanh(.);  c' = f*c + i*g;  h' = o*tanh(c')
+#include <cstddef>
+
+#include "core/ops/recurrent.h"
+
+namespace nn {
+
+struct LstmParams {
+  float* w_ih;  // (4H, C)
+  float* w_hh;  // (4H, H)
+  float* b_ih;  // (4H)
+  float* b_hh;  // (4H)
+};
+
+// What forward leaves for backward; it also holds the outputs. With h and c laid out (T+1, B, H),
+// slot 0 is the initial state, h + B*H is the output sequence (T, B, H), and slot T is the final
+// state (PyTorch's h_n, c_n).
+struct LstmCache {
+  float* gates;  // (T, B, 4H) i, f, g, o after their nonlinearities
+  float* c;      // (T+1, B, H)
+  float* h;      // (T+1, B, H)
+};
+
+size_t lstm_cache_floats(int T, int B, int H);
+// Carves lstm_cache_floats(T, B, H) floats at mem into the cache's tensors.
+LstmCache lstm_cache(float* mem, int T, int B, int H);
+// Scratch that backward needs (its contents on entry do not matter).
+size_t lstm_scratch_floats(int T, int B, int H);
+
+// x (T, B, C); h0, c0 (B, H), either may be null for zeros.
+void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0, const float* c0,
+                  int T, int B, int C, int H);
+
+// Backward through time. Adds into grad (same layout as p) and into din.
+void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout, float* scratch,
+                   LstmCache cache, LstmParams p, const float* x, int T, int B, int C, int H);
+
+}  // namespace nn

@@ -1,0 +1,35 @@
+#pragma once
+// What the recurrent layers (rnn, gru, lstm) share: sequences are time-major, x (T, B, C) and
+// h (T, B, H), and backward talks to its neighbours through these two bundles. Only the LSTM has
+// a cell state; the c fields are ignored by the others.
+#include <cstddef>
+
+namespace nn {
+
+// Gradients arriving from above. Any pointer may be null, meaning zero.
+struct RecurrentOutGrads {
+  const float* dh;       // (T, B, H) on every output h_1..h_T
+  const float* dh_last;  // (B, H) on the final hidden state (as returned separately, e.g. h_n)
+  const float* dc_last;  // (B, H) on the final cell state (LSTM)
+};
+
+// Gradients toward the layer's inputs, ADDED into. Any pointer may be null when not wanted.
+struct RecurrentInGrads {
+  float* dx;   // (T, B, C)
+  float* dh0;  // (B, H)
+  float* dc0;  // (B, H) (LSTM)
+};
+
+// Slot i of a stack of n-float states (e.g. layer i of (L, B, H)), or null if v is null.
+template <class F>
+F* state_slot(F* v, int i, int n) {
+  return v ? v + size_t(i) * size_t(n) : nullptr;
+}
+
+// dst (n) = src, or zeros when src is null: how a layer takes an optional initial state.
+void state_init(float* dst, const float* src, int n);
+
+// dst (n) += src, skipped when either is null: how optional gradients flow in and out.
+void state_add(float* dst, const float* src, int n);
+
+}  // namespace nn

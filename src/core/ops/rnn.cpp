@@ -1,0 +1,55 @@
+#include "core/ops/rnn.h"
+
+#include <cmath>
+
+#include "core/gemm.h"
+#include "core/ops/linear.h"
+
+namespace nn {
+
+size_t rnn_cache_floats(int T, int B, int H) { return size_t(T + 1) * B * H; }
+
+RnnCache rnn_cache(float* mem, int T, int B, int H) { return RnnCache{mem}; }
+
+size_t rnn_scratch_floats(int T, int B, int H) {
+  return size_t(T) * B * H + size_t(B) * H;  // dpre (T, B, H), dh (B, H)
+}
+
+void rnn_forward(RnnCache cache, RnnParams p, const float* x, const float* h0, int T, int B, int C,
+                 int H) {
+  state_init(cache.h, h0, B * H);
+  // The input projection goes straight into the output slots h[1..T], one gemm for all steps;
+  // each step then adds its recurrent part in place and squashes.
+  float* pre = cache.h + B * H;  // (T, B, H)
+  gemm(false, true, T * B, H, C, 1.0f, x, C, p.w_ih, C, 0.0f, pre, H);
+  bias_forward(pre, p.b_ih, T * B, H);
+  bias_forward(pre, p.b_hh, T * B, H);
+  for (int t = 0; t < T; t++) {
+    float* h = cache.h + (t + 1) * B * H;
+    gemm(false, true, B, H, H, 1.0f, cache.h + t * B * H, H, p.w_hh, H, 1.0f, h, H);
+    for (int j = 0; j < B * H; j++) h[j] = std::tanh(h[j]);
+  }
+}
+
+void rnn_backward(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout, float* scratch,
+                  RnnCache cache, RnnParams p, const float* x, int T, int B, int C, int H) {
+  float* dpre = scratch;                     // (T, B, H) before the tanh
+  float* dh_next = dpre + size_t(T) * B * H;  // (B, H) flowing from step t+1 into step t
+  state_init(dh_next, dout.dh_last, B * H);
+  for (int t = T - 1; t >= 0; t--) {
+    const float* h = cache.h + (t + 1) * B * H;
+    float* dpre_t = dpre + t * B * H;
+    if (dout.dh) state_add(dh_next, dout.dh + t * B * H, B * H);
+    for (int j = 0; j < B * H; j++) dpre_t[j] = dh_next[j] * (1.0f - h[j] * h[j]);
+    gemm(false, false, B, H, H, 1.0f, dpre_t, H, p.w_hh, H, 0.0f, dh_next, H);
+  }
+  state_add(din.dh0, dh_next, B * H);
+  // Sums over steps: one gemm over all T*B rows each. h's first T slots are every step's h_prev.
+  if (din.dx) gemm(false, false, T * B, C, H, 1.0f, dpre, H, p.w_ih, C, 1.0f, din.dx, C);
+  gemm(true, false, H, C, T * B, 1.0f, dpre, H, x, C, 1.0f, grad.w_ih, C);
+  gemm(true, false, H, H, T * B, 1.0f, dpre, H, cache.h, H, 1.0f, grad.w_hh, H);
+  bias_backward(grad.b_ih, dpre, T * B, H);
+  bias_backward(grad.b_hh, dpre, T * B, H);
+}
+
+}  // namespace nn

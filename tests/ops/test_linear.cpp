@@ -1,0 +1,59 @@
+// Linear: against PyTorch (tests/fixtures/linear_cross_entropy.bin) and finite differences.
+#include <vector>
+
+#include "core/ops/linear.h"
+#include "testing.h"
+
+using namespace nn_test;
+
+TEST_CASE("linear") {
+  SUBCASE("forward matches PyTorch") {
+    Fixture fx = load_fixture("linear_cross_entropy.bin");
+    const int N = 4, C = 6, OC = 5;
+    std::vector<float> out(N * OC);
+    nn::linear_forward(out.data(), {fx["w"].data(), fx["b"].data()}, fx["x"].data(), N, C, OC);
+    check_close("logits", out.data(), fx["logits"].data(), N * OC, kTorchAbsTol, kTorchRelTol);
+  }
+  SUBCASE("backward matches PyTorch") {
+    Fixture fx = load_fixture("linear_cross_entropy.bin");
+    const int N = 4, C = 6, OC = 5;
+    std::vector<float> dx(N * C), dw(OC * C), db(OC);
+    nn::linear_backward(dx.data(), {dw.data(), db.data()}, fx["dlogits"].data(),
+                        {fx["w"].data(), fx["b"].data()}, fx["x"].data(), N, C, OC);
+    check_close("dx", dx.data(), fx["dx"].data(), dx.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("dw", dw.data(), fx["dw"].data(), dw.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("db", db.data(), fx["db"].data(), db.size(), kTorchAbsTol, kTorchRelTol);
+  }
+  SUBCASE("backward matches finite differences and accumulates") {
+    const int N = 3, C = 7, OC = 4;
+    Rng rng{21};
+    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC);
+    std::vector<float> dout = rng.vector(N * OC), out(N * OC);
+    // Gradients start from a previous step's values; backward must add to them.
+    std::vector<float> dx0 = rng.vector(N * C), dw0 = rng.vector(OC * C), db0 = rng.vector(OC);
+    std::vector<float> dx = dx0, dw = dw0, db = db0;
+    nn::LinearParams p{w.data(), b.data()};
+    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dout.data(), p, x.data(), N, C, OC);
+    for (int i = 0; i < N * C; i++) dx[i] -= dx0[i];
+    for (int i = 0; i < OC * C; i++) dw[i] -= dw0[i];
+    for (int i = 0; i < OC; i++) db[i] -= db0[i];
+    auto objective = [&] {
+      nn::linear_forward(out.data(), p, x.data(), N, C, OC);
+      return weighted_sum(out.data(), dout.data(), out.size());
+    };
+    check_gradient("dx", x.data(), dx.data(), x.size(), objective);
+    check_gradient("dw", w.data(), dw.data(), w.size(), objective);
+    check_gradient("db", b.data(), db.data(), b.size(), objective);
+  }
+  SUBCASE("without bias") {
+    const int N = 2, C = 3, OC = 2;
+    Rng rng{22};
+    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), out(N * OC), dw(OC * C);
+    std::vector<float> dout = rng.vector(N * OC);
+    nn::linear_forward(out.data(), {w.data(), nullptr}, x.data(), N, C, OC);
+    CHECK(out[1] == doctest::Approx(x[0] * w[3] + x[1] * w[4] + x[2] * w[5]));
+    nn::linear_backward(nullptr, {dw.data(), nullptr}, dout.data(), {w.data(), nullptr}, x.data(),
+                        N, C, OC);
+    CHECK(dw[4] == doctest::Approx(dout[1] * x[1] + dout[3] * x[4]));
+  }
+}
