@@ -67,19 +67,20 @@ typename S::V tanh(typename S::V x) {
   using V = typename S::V;
   const V sign = S::set1(-0.0f);
   V ax = S::bit_andnot(sign, x);
+  // tanh is odd: work on |x|, copy the sign of x back at the end (tanh(-0) = -0).
   // |x| < 0.625: x + x^3 P(x^2) (Cephes tanhf), free of the cancellation 1 - 2/(e+1) has near 0.
-  V s = S::mul(x, x);
+  V s = S::mul(ax, ax);
   V p = S::set1(-5.70498872745e-3f);
   p = S::fmadd(p, s, S::set1(2.06390887954e-2f));
   p = S::fmadd(p, s, S::set1(-5.37397155531e-2f));
   p = S::fmadd(p, s, S::set1(1.33314422036e-1f));
   p = S::fmadd(p, s, S::set1(-3.33332819422e-1f));
-  V small = S::fmadd(S::mul(p, s), x, x);
-  // Otherwise 1 - 2/(e^2|x| + 1), exactly 1 once e^2|x| overflows; the sign of x copied back.
+  V small = S::fmadd(S::mul(p, s), ax, ax);
+  // Otherwise 1 - 2/(e^2|x| + 1), exactly 1 once e^2|x| overflows.
   V e = exp<S>(S::add(ax, ax));
   V large = S::sub(S::set1(1.0f), S::div(S::set1(2.0f), S::add(e, S::set1(1.0f))));
-  large = S::bit_or(large, S::bit_and(sign, x));
-  return S::select(S::less(ax, S::set1(0.625f)), small, large);
+  V t = S::select(S::less(ax, S::set1(0.625f)), small, large);
+  return S::bit_or(t, S::bit_and(sign, x));
 }
 
 // 1/(1 + e^-x) from e = e^-|x|, which never overflows: 1/(1+e) for x >= 0, e/(1+e) below.

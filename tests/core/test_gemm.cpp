@@ -92,7 +92,7 @@ void for_each_backend(F body) {
   nn::SimdBackend saved = nn::simd_backend();
   for (nn::SimdBackend b : nn::kAllSimdBackends) {
     if (!nn::simd_set_backend(b)) continue;
-    CAPTURE(nn::simd_backend_name(b));
+    INFO("backend: ", nn::simd_backend_name(b));
     body();
   }
   nn::simd_set_backend(saved);
@@ -217,7 +217,7 @@ TEST_CASE("each SIMD backend's gemm equals the scalar backend's within tolerance
   const float tolerance = gemm_tolerance(t.K) * float(t.K + 1);
   for (nn::SimdBackend b : nn::kAllSimdBackends) {
     if (b == nn::SimdBackend::Scalar || !nn::simd_backend_supported(b)) continue;
-    CAPTURE(nn::simd_backend_name(b));
+    INFO("backend: ", nn::simd_backend_name(b));
     std::vector<float> simd = run(b);
     float worst = 0.0f;
     for (size_t i = 0; i < simd.size(); i++) worst = std::max(worst, std::fabs(simd[i] - scalar[i]));
