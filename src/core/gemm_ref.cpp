@@ -18,10 +18,4 @@ void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, float alpha, cons
   }
 }
 
-// Until the blocked SIMD kernels land, the reference is the implementation.
-void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
-          const float* B, int ldb, float beta, float* C, int ldc) {
-  gemm_ref(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
 }  // namespace nn

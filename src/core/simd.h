@@ -1,9 +1,11 @@
 #pragma once
-// Which SIMD backend the kernels run on. The only file allowed to include intrinsics headers is
-// the kernel layer itself; the rest of the program asks here.
+// Which SIMD backend the kernels run on. Intrinsics live in simd_ops.h alone, used by the kernel
+// files; the rest of the program asks here. gemm and the vec_ kernels follow simd_backend() on
+// every call.
 namespace nn {
 
 enum class SimdBackend { Scalar, Avx2Fma, Simd128 };
+constexpr SimdBackend kAllSimdBackends[] = {SimdBackend::Scalar, SimdBackend::Avx2Fma, SimdBackend::Simd128};
 
 // The backend chosen for this process (best the CPU supports, unless overridden).
 SimdBackend simd_backend();

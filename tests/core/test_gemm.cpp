@@ -1,45 +1,227 @@
-// GEMM against Eigen, the oracle.
+// GEMM against Eigen, the oracle: every transpose variant, every size 1..67 along each dimension,
+// random shapes with padded leading dimensions and unaligned pointers, on every SIMD backend this
+// build supports; plus beta == 0 over NaN, and bit-identical results for any thread count.
 #include <doctest/doctest.h>
 
 #include <Eigen/Dense>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <random>
 #include <vector>
 
 #include "core/gemm.h"
+#include "core/simd.h"
+#include "core/thread_pool.h"
 
 namespace {
 
+// Any two orders of summing a K-term dot product each stay within K·eps·Σ|a·b| of the exact
+// value (the classic bound for recursive summation, FMA or not), so they differ by at most
+// twice that; +2 covers the alpha and beta terms. A wrong index or a skipped term is off by O(1).
+float gemm_tolerance(int K) { return 2.0f * float(K + 2) * FLT_EPSILON; }
+
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-// Accumulation order differs from Eigen's: allow a few ulps per term of the K-long dot product.
-constexpr float kRelTolerance = 1e-5f;
+// A (rows, cols) matrix stored with row stride ld >= cols, starting `offset` floats into its
+// buffer so the data need not be 16-, 32- or 64-byte aligned.
+struct Strided {
+  int rows, cols, ld;
+  std::vector<float> buf;
+  int offset;
+  Strided(int r, int c, int pad, int off) : rows(r), cols(c), ld(c + pad), buf(size_t(r) * (c + pad) + off + 1), offset(off) {}
+  float* data() { return buf.data() + offset; }
+  float& at(int i, int j) { return data()[i * ld + j]; }
+  RowMatrix dense() {
+    RowMatrix m(rows, cols);
+    for (int i = 0; i < rows; i++)
+      for (int j = 0; j < cols; j++) m(i, j) = at(i, j);
+    return m;
+  }
+  void fill(std::mt19937& rng) {
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (float& x : buf) x = u(rng);
+  }
+};
 
-void check_variant(bool ta, bool tb, int M, int N, int K) {
-  std::mt19937 rng(M * 1000 + N * 10 + K);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  RowMatrix A = ta ? RowMatrix(K, M) : RowMatrix(M, K);
-  RowMatrix B = tb ? RowMatrix(N, K) : RowMatrix(K, N);
-  RowMatrix C(M, N);
-  for (int i = 0; i < A.size(); i++) A.data()[i] = u(rng);
-  for (int i = 0; i < B.size(); i++) B.data()[i] = u(rng);
-  for (int i = 0; i < C.size(); i++) C.data()[i] = u(rng);
-  RowMatrix opA = ta ? RowMatrix(A.transpose()) : A;
-  RowMatrix opB = tb ? RowMatrix(B.transpose()) : B;
-  RowMatrix expected = 0.5f * (opA * opB) + 2.0f * C;
-  nn::gemm(ta, tb, M, N, K, 0.5f, A.data(), int(A.cols()), B.data(), int(B.cols()), 2.0f, C.data(), N);
-  float worst = (C - expected).cwiseAbs().maxCoeff();
-  CHECK(worst <= kRelTolerance * (K + 1) * 2.0f);
+struct Case {
+  bool ta, tb;
+  int M, N, K;
+  int pad_a = 0, pad_b = 0, pad_c = 0;
+  int off_a = 0, off_b = 0, off_c = 0;
+  float alpha = 0.5f, beta = 2.0f;
+};
+
+using GemmFn = void (*)(bool, bool, int, int, int, float, const float*, int, const float*, int, float, float*, int);
+
+// Runs gemm_fn on one case and returns the worst error in units of the tolerance (<= 1 passes);
+// also checks that the padding between rows of C is left untouched.
+float worst_error(GemmFn gemm_fn, const Case& t, unsigned seed) {
+  std::mt19937 rng(seed);
+  Strided A = t.ta ? Strided(t.K, t.M, t.pad_a, t.off_a) : Strided(t.M, t.K, t.pad_a, t.off_a);
+  Strided B = t.tb ? Strided(t.N, t.K, t.pad_b, t.off_b) : Strided(t.K, t.N, t.pad_b, t.off_b);
+  Strided C(t.M, t.N, t.pad_c, t.off_c);
+  A.fill(rng);
+  B.fill(rng);
+  C.fill(rng);
+  std::vector<float> c_before = C.buf;
+  RowMatrix opA = t.ta ? RowMatrix(A.dense().transpose()) : A.dense();
+  RowMatrix opB = t.tb ? RowMatrix(B.dense().transpose()) : B.dense();
+  RowMatrix C0 = C.dense();
+  RowMatrix expected = t.alpha * (opA * opB) + t.beta * C0;
+  RowMatrix magnitude = std::fabs(t.alpha) * (opA.cwiseAbs() * opB.cwiseAbs()) + std::fabs(t.beta) * C0.cwiseAbs();
+  gemm_fn(t.ta, t.tb, t.M, t.N, t.K, t.alpha, A.data(), A.ld, B.data(), B.ld, t.beta, C.data(), C.ld);
+  float worst = 0.0f;
+  for (int i = 0; i < t.M; i++)
+    for (int j = 0; j < t.N; j++) {
+      float err = std::fabs(C.at(i, j) - expected(i, j)) / (gemm_tolerance(t.K) * magnitude(i, j) + FLT_MIN);
+      worst = std::isnan(err) ? INFINITY : std::max(worst, err);
+    }
+  for (size_t k = 0; k < C.buf.size(); k++) {
+    long idx = long(k) - C.offset;
+    bool inside = idx >= 0 && idx / C.ld < t.M && idx % C.ld < t.N;
+    if (!inside && C.buf[k] != c_before[k]) return INFINITY;
+  }
+  return worst;
 }
+
+// Runs body once per SIMD backend this build and CPU support, then restores the default.
+template <class F>
+void for_each_backend(F body) {
+  nn::SimdBackend saved = nn::simd_backend();
+  for (nn::SimdBackend b : nn::kAllSimdBackends) {
+    if (!nn::simd_set_backend(b)) continue;
+    INFO("backend: ", nn::simd_backend_name(b));
+    body();
+  }
+  nn::simd_set_backend(saved);
+}
+
+#define CHECK_GEMM_CASE(fn, t, seed)                                                            \
+  do {                                                                                          \
+    CAPTURE((t).ta); CAPTURE((t).tb); CAPTURE((t).M); CAPTURE((t).N); CAPTURE((t).K);          \
+    CAPTURE((t).pad_a); CAPTURE((t).pad_b); CAPTURE((t).pad_c);                                 \
+    CAPTURE((t).off_a); CAPTURE((t).off_b); CAPTURE((t).off_c);                                 \
+    CHECK(worst_error(fn, t, seed) <= 1.0f);                                                    \
+  } while (0)
 
 }  // namespace
 
-TEST_CASE("gemm matches Eigen for every transpose variant") {
+TEST_CASE("gemm_ref matches Eigen for every transpose variant") {
   for (bool ta : {false, true})
     for (bool tb : {false, true})
       for (int M : {1, 7, 33})
         for (int N : {1, 9, 65})
-          for (int K : {1, 8, 67}) {
-            CAPTURE(ta); CAPTURE(tb); CAPTURE(M); CAPTURE(N); CAPTURE(K);
-            check_variant(ta, tb, M, N, K);
-          }
+          for (int K : {1, 8, 67}) CHECK_GEMM_CASE(nn::gemm_ref, (Case{ta, tb, M, N, K}), M * 131 + N * 7 + K);
+}
+
+TEST_CASE("gemm matches Eigen for every size 1..67 along each dimension") {
+  for_each_backend([] {
+    for (bool ta : {false, true})
+      for (bool tb : {false, true})
+        for (int s = 1; s <= 67; s++) {
+          CHECK_GEMM_CASE(nn::gemm, (Case{ta, tb, s, 19, 23}), s);
+          CHECK_GEMM_CASE(nn::gemm, (Case{ta, tb, 13, s, 29}), s + 100);
+          CHECK_GEMM_CASE(nn::gemm, (Case{ta, tb, 11, 17, s}), s + 200);
+        }
+  });
+}
+
+TEST_CASE("gemm matches Eigen on random shapes, leading dimensions and alignments") {
+  for_each_backend([] {
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<int> size(1, 67), pad(0, 5), off(0, 7), flip(0, 1);
+    for (int trial = 0; trial < 150; trial++) {
+      Case t{flip(rng) == 1, flip(rng) == 1, size(rng), size(rng), size(rng), pad(rng), pad(rng), pad(rng),
+             off(rng), off(rng), off(rng), trial % 3 == 0 ? 1.0f : -0.75f, trial % 4 == 0 ? 0.0f : 1.0f};
+      CAPTURE(trial);
+      CHECK_GEMM_CASE(nn::gemm, t, unsigned(trial));
+    }
+  });
+}
+
+TEST_CASE("gemm matches Eigen past the cache blocks (K > KC, M > MC)") {
+  for_each_backend([] {
+    CHECK_GEMM_CASE(nn::gemm, (Case{false, true, 100, 70, 600}), 1);
+    CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 300, 3, 1, 2, 1, 2, 3}), 2);
+  });
+}
+
+TEST_CASE("gemm with beta == 0 never reads C") {
+  for_each_backend([] {
+    const int M = 13, N = 37, K = 20;
+    std::vector<float> A(M * K, 0.5f), B(K * N, 0.25f), C(M * N, std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(false, false, M, N, K, 2.0f, A.data(), K, B.data(), N, 0.0f, C.data(), N);
+    for (float c : C) REQUIRE(c == doctest::Approx(2.0f * K * 0.125f));
+    std::fill(C.begin(), C.end(), std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(false, false, M, N, 0, 1.0f, A.data(), K, B.data(), N, 0.0f, C.data(), N);
+    for (float c : C) REQUIRE(c == 0.0f);
+  });
+}
+
+TEST_CASE("gemm with K == 0 or alpha == 0 scales C by beta") {
+  std::vector<float> A(6, 1.0f), B(6, 1.0f), C = {1, 2, 3, 4};
+  nn::gemm(false, false, 2, 2, 0, 1.0f, A.data(), 3, B.data(), 2, 3.0f, C.data(), 2);
+  CHECK(C == std::vector<float>{3, 6, 9, 12});
+  nn::gemm(false, false, 2, 2, 3, 0.0f, A.data(), 3, B.data(), 2, 0.5f, C.data(), 2);
+  CHECK(C == std::vector<float>{1.5f, 3, 4.5f, 6});
+}
+
+TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
+  // Shapes above the parallel threshold: wide C (split by columns), then tall C (split by rows).
+  const Case shapes[] = {{false, true, 64, 203, 190}, {true, false, 301, 20, 400}, {false, false, 45, 130, 700}};
+  for_each_backend([&] {
+    for (const Case& t : shapes) {
+      CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K);
+      std::mt19937 rng(7);
+      std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+      std::vector<float> A(size_t(t.M) * t.K), B(size_t(t.K) * t.N), C0(size_t(t.M) * t.N);
+      for (float& x : A) x = u(rng);
+      for (float& x : B) x = u(rng);
+      for (float& x : C0) x = u(rng);
+      int lda = t.ta ? t.M : t.K, ldb = t.tb ? t.K : t.N;
+      std::vector<float> single = C0;
+      nn::set_num_threads(1);
+      nn::gemm(t.ta, t.tb, t.M, t.N, t.K, 0.5f, A.data(), lda, B.data(), ldb, 1.0f, single.data(), t.N);
+      for (int threads : {2, 3, 4}) {
+        CAPTURE(threads);
+        nn::set_num_threads(threads);
+        std::vector<float> multi = C0;
+        nn::gemm(t.ta, t.tb, t.M, t.N, t.K, 0.5f, A.data(), lda, B.data(), ldb, 1.0f, multi.data(), t.N);
+        CHECK(std::memcmp(single.data(), multi.data(), sizeof(float) * multi.size()) == 0);
+      }
+      nn::set_num_threads(1);
+    }
+  });
+}
+
+TEST_CASE("each SIMD backend's gemm equals the scalar backend's within tolerance") {
+  const Case t{false, true, 37, 91, 300, 1, 2, 3, 1, 1, 1};
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  std::vector<float> A(size_t(t.M) * (t.K + t.pad_a) + 1), B(size_t(t.N) * (t.K + t.pad_b) + 1);
+  for (float& x : A) x = u(rng);
+  for (float& x : B) x = u(rng);
+  const int ldc = t.N + t.pad_c;
+  auto run = [&](nn::SimdBackend backend) {
+    std::vector<float> C(size_t(t.M) * ldc, 1.0f);
+    REQUIRE(nn::simd_set_backend(backend));
+    nn::gemm(t.ta, t.tb, t.M, t.N, t.K, 1.0f, A.data() + 1, t.K + t.pad_a, B.data() + 1, t.K + t.pad_b, 1.0f,
+             C.data(), ldc);
+    return C;
+  };
+  nn::SimdBackend saved = nn::simd_backend();
+  std::vector<float> scalar = run(nn::SimdBackend::Scalar);
+  // Inputs in [-1, 1]: Σ|a·b| + |c| <= K + 1 bounds the magnitude of every element.
+  const float tolerance = gemm_tolerance(t.K) * float(t.K + 1);
+  for (nn::SimdBackend b : nn::kAllSimdBackends) {
+    if (b == nn::SimdBackend::Scalar || !nn::simd_backend_supported(b)) continue;
+    INFO("backend: ", nn::simd_backend_name(b));
+    std::vector<float> simd = run(b);
+    float worst = 0.0f;
+    for (size_t i = 0; i < simd.size(); i++) worst = std::max(worst, std::fabs(simd[i] - scalar[i]));
+    CHECK(worst <= tolerance);
+  }
+  nn::simd_set_backend(saved);
 }

@@ -1,0 +1,134 @@
+#pragma once
+// The pieces of the blocked GEMM that depend on the instruction set: packing of A and B into
+// micro-panels and the register-blocked micro-kernel. Written once over a simd.h-style ops struct
+// S (simd_ops.h) and instantiated per backend (gemm_avx2.cpp, gemm_simd128.cpp, gemm.cpp).
+//
+// Packed layouts, zero-padded so the micro-kernel never branches on edges:
+//   A block (m,k) -> ceil(m/MR) panels, each (k, MR): the MR rows of one k next to each other
+//   B block (k,n) -> ceil(n/NR) panels, each (k, NR): the NR columns of one k next to each other
+#include <cstring>
+
+namespace nn {
+
+struct GemmKernel {
+  int mr, nr;  // the micro-tile of C held in registers
+  // op(A) block (m,k) starting at a; trans means A is stored (k,m) with row stride lda.
+  void (*pack_a)(float* dst, const float* a, int lda, bool trans, int m, int k);
+  // op(B) block (k,n) starting at b; trans means B is stored (n,k) with row stride ldb.
+  void (*pack_b)(float* dst, const float* b, int ldb, bool trans, int k, int n);
+  // c(m,n) = alpha * a_panel · b_panel + beta * c for m <= mr, n <= nr; beta == 0 never reads c.
+  void (*micro)(int k, const float* a, const float* b, float alpha, float beta, float* c, int ldc, int m, int n);
+};
+
+const GemmKernel& gemm_kernel_scalar();
+#if defined(NNLAB_HAVE_AVX2)
+const GemmKernel& gemm_kernel_avx2();
+#endif
+#if defined(__wasm_simd128__)
+const GemmKernel& gemm_kernel_simd128();
+#endif
+
+// Internal linkage: the instantiations in a file compiled with AVX2 enabled must never be merged by
+// the linker with those of another file, or a CPU without AVX2 could end up running them.
+namespace gemm_detail {
+namespace {
+
+template <int MR>
+void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
+  for (int i0 = 0; i0 < m; i0 += MR, dst += MR * k) {
+    int rows = m - i0 < MR ? m - i0 : MR;
+    if (trans) {
+      const float* src = a + i0;
+      for (int p = 0; p < k; p++, src += lda) {
+        for (int r = 0; r < rows; r++) dst[p * MR + r] = src[r];
+        for (int r = rows; r < MR; r++) dst[p * MR + r] = 0.0f;
+      }
+    } else {
+      for (int r = 0; r < rows; r++) {
+        const float* src = a + (i0 + r) * lda;
+        for (int p = 0; p < k; p++) dst[p * MR + r] = src[p];
+      }
+      for (int r = rows; r < MR; r++)
+        for (int p = 0; p < k; p++) dst[p * MR + r] = 0.0f;
+    }
+  }
+}
+
+template <int NR>
+void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
+  for (int j0 = 0; j0 < n; j0 += NR, dst += NR * k) {
+    int cols = n - j0 < NR ? n - j0 : NR;
+    if (trans) {
+      for (int c = 0; c < cols; c++) {
+        const float* src = b + (j0 + c) * ldb;
+        for (int p = 0; p < k; p++) dst[p * NR + c] = src[p];
+      }
+      for (int c = cols; c < NR; c++)
+        for (int p = 0; p < k; p++) dst[p * NR + c] = 0.0f;
+    } else {
+      const float* src = b + j0;
+      for (int p = 0; p < k; p++, src += ldb) {
+        if (cols == NR) {
+          std::memcpy(dst + p * NR, src, sizeof(float) * NR);
+        } else {
+          for (int c = 0; c < cols; c++) dst[p * NR + c] = src[c];
+          for (int c = cols; c < NR; c++) dst[p * NR + c] = 0.0f;
+        }
+      }
+    }
+  }
+}
+
+// Nearly all the time of a GEMM is spent in this loop: MR x NV vectors of C stay in registers
+// while k runs, each step one broadcast of A per row and one load of B per vector.
+template <class S, int MR, int NV>
+void micro(int k, const float* a, const float* b, float alpha, float beta, float* c, int ldc, int m, int n) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes, NR = NV * L;
+  V acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+    for (int j = 0; j < NV; j++) acc[i][j] = S::zero();
+  for (int p = 0; p < k; p++, a += MR, b += NR) {
+    V bv[NV];
+#pragma GCC unroll 16
+    for (int j = 0; j < NV; j++) bv[j] = S::load(b + j * L);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      V ai = S::set1(a[i]);
+#pragma GCC unroll 16
+      for (int j = 0; j < NV; j++) acc[i][j] = S::fmadd(ai, bv[j], acc[i][j]);
+    }
+  }
+  // An edge tile goes through a full-size copy so every element of C sees the same arithmetic.
+  float tile[MR * NR];
+  bool edge = m < MR || n < NR;
+  float* out = c;
+  int ldo = ldc;
+  if (edge) {
+    out = tile;
+    ldo = NR;
+    std::memset(tile, 0, sizeof(tile));
+    if (beta != 0.0f)
+      for (int i = 0; i < m; i++) std::memcpy(tile + i * NR, c + i * ldc, sizeof(float) * n);
+  }
+  V va = S::set1(alpha), vb = S::set1(beta);
+  for (int i = 0; i < MR; i++)
+    for (int j = 0; j < NV; j++) {
+      float* o = out + i * ldo + j * L;
+      V r = S::mul(va, acc[i][j]);
+      S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
+    }
+  if (edge)
+    for (int i = 0; i < m; i++) std::memcpy(c + i * ldc, tile + i * NR, sizeof(float) * n);
+}
+
+template <class S, int MR, int NV>
+constexpr GemmKernel make_kernel() {
+  return {MR, NV * S::kLanes, pack_a<MR>, pack_b<NV * S::kLanes>, micro<S, MR, NV>};
+}
+
+}  // namespace
+}  // namespace gemm_detail
+}  // namespace nn

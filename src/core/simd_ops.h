@@ -1,0 +1,111 @@
+#pragma once
+// The SIMD layer: the only header with intrinsics. Each struct maps the handful of vector operations
+// the kernels need onto one instruction set. Kernels are templates over these structs, written once
+// (vec_kernels.h, gemm_kernel.h) and instantiated in the files built for each instruction set:
+//   Avx2Fma  8 lanes, exists where the file is compiled with -mavx2 -mfma (the *_avx2.cpp files)
+//   Simd128  4 lanes, exists in wasm builds with -msimd128 (no FMA in clang 14: mul then add)
+//   Scalar   1 lane, everywhere: the portable fallback the blocked GEMM runs on without SIMD
+// min(a, b) and max(a, b) return a when a is NaN, so clamping x keeps a NaN input a NaN.
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define NNLAB_SIMD_AVX2 1
+#endif
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define NNLAB_SIMD_128 1
+#endif
+
+namespace nn::simd {
+
+struct Scalar {
+  using V = float;
+  static constexpr int kLanes = 1;
+  static V zero() { return 0.0f; }
+  static V set1(float x) { return x; }
+  static V load(const float* p) { return *p; }
+  static void store(float* p, V v) { *p = v; }
+  static V add(V a, V b) { return a + b; }
+  static V mul(V a, V b) { return a * b; }
+  static V fmadd(V a, V b, V c) { return a * b + c; }
+};
+
+#if defined(NNLAB_SIMD_AVX2)
+struct Avx2Fma {
+  using V = __m256;
+  static constexpr int kLanes = 8;
+  static V zero() { return _mm256_setzero_ps(); }
+  static V set1(float x) { return _mm256_set1_ps(x); }
+  static V load(const float* p) { return _mm256_loadu_ps(p); }
+  static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  static V add(V a, V b) { return _mm256_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm256_div_ps(a, b); }
+  static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
+  // vminps/vmaxps return their second operand when either is NaN.
+  static V min(V a, V b) { return _mm256_min_ps(b, a); }
+  static V max(V a, V b) { return _mm256_max_ps(b, a); }
+  static V bit_and(V a, V b) { return _mm256_and_ps(a, b); }
+  static V bit_or(V a, V b) { return _mm256_or_ps(a, b); }
+  static V bit_andnot(V a, V b) { return _mm256_andnot_ps(a, b); }  // ~a & b
+  static V less(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+  static V select(V mask, V if_true, V if_false) { return _mm256_blendv_ps(if_false, if_true, mask); }
+  static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  // 2^n for integral n in [-126, 127], built in the exponent field.
+  static V pow2(V n) {
+    __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
+  }
+  static float hsum(V a) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    return _mm_cvtss_f32(_mm_add_ss(s, _mm_movehdup_ps(s)));
+  }
+  static float hmax(V a) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
+  }
+};
+#endif
+
+#if defined(NNLAB_SIMD_128)
+struct Simd128 {
+  using V = v128_t;
+  static constexpr int kLanes = 4;
+  static V zero() { return wasm_f32x4_splat(0.0f); }
+  static V set1(float x) { return wasm_f32x4_splat(x); }
+  static V load(const float* p) { return wasm_v128_load(p); }
+  static void store(float* p, V v) { wasm_v128_store(p, v); }
+  static V add(V a, V b) { return wasm_f32x4_add(a, b); }
+  static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
+  static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
+  static V div(V a, V b) { return wasm_f32x4_div(a, b); }
+  static V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
+  // f32x4.min/max propagate NaN from either operand.
+  static V min(V a, V b) { return wasm_f32x4_min(a, b); }
+  static V max(V a, V b) { return wasm_f32x4_max(a, b); }
+  static V bit_and(V a, V b) { return wasm_v128_and(a, b); }
+  static V bit_or(V a, V b) { return wasm_v128_or(a, b); }
+  static V bit_andnot(V a, V b) { return wasm_v128_andnot(b, a); }  // ~a & b
+  static V less(V a, V b) { return wasm_f32x4_lt(a, b); }
+  static V select(V mask, V if_true, V if_false) { return wasm_v128_bitselect(if_true, if_false, mask); }
+  static V round(V a) { return wasm_f32x4_nearest(a); }
+  static V pow2(V n) {
+    v128_t e = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
+    return wasm_i32x4_shl(e, 23);
+  }
+  static float hsum(V a) {
+    V s = wasm_f32x4_add(a, wasm_i32x4_shuffle(a, a, 2, 3, 0, 1));
+    s = wasm_f32x4_add(s, wasm_i32x4_shuffle(s, s, 1, 0, 3, 2));
+    return wasm_f32x4_extract_lane(s, 0);
+  }
+  static float hmax(V a) {
+    V m = wasm_f32x4_max(a, wasm_i32x4_shuffle(a, a, 2, 3, 0, 1));
+    m = wasm_f32x4_max(m, wasm_i32x4_shuffle(m, m, 1, 0, 3, 2));
+    return wasm_f32x4_extract_lane(m, 0);
+  }
+};
+#endif
+
+}  // namespace nn::simd

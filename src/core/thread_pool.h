@@ -1,0 +1,39 @@
+#pragma once
+// A small pool of persistent worker threads running one parallel loop at a time. The calling
+// thread takes a share of the work, so a pool of 1 thread has no workers and runs loops inline.
+#include <memory>
+
+namespace nn {
+
+class ThreadPool {
+ public:
+  explicit ThreadPool(int num_threads);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  int num_threads() const { return num_threads_; }
+
+  // Splits [0, count) into at most num_threads() contiguous ranges and calls fn(begin, end) once
+  // per range, range t on thread t (the caller is thread 0): the same split every time for the
+  // same count. Returns when every range is done. From inside fn, nested loops run inline.
+  template <class Fn>
+  void parallel_for(int count, Fn&& fn) {
+    run(count, [](void* ctx, int begin, int end) { (*static_cast<Fn*>(ctx))(begin, end); }, &fn);
+  }
+
+ private:
+  struct Shared;
+  void run(int count, void (*task)(void* ctx, int begin, int end), void* ctx);
+
+  int num_threads_;
+  std::unique_ptr<Shared> shared_;
+};
+
+// The pool GEMM uses. It starts with 1 thread, so results are reproducible run to run unless a
+// program asks for more; set it between computations, not while one runs.
+ThreadPool& default_thread_pool();
+void set_num_threads(int num_threads);
+int num_threads();
+
+}  // namespace nn

@@ -1,0 +1,266 @@
+#pragma once
+// The vector kernels, written once over a simd_ops.h struct S and instantiated per instruction
+// set (vec_avx2.cpp, vec_simd128.cpp). VecKernels is the table vec.cpp dispatches through.
+#include <cstring>
+#include <limits>
+
+#include "core/vec.h"
+
+namespace nn {
+
+struct VecKernels {
+  void (*add)(float* out, const float* a, const float* b, int n);
+  void (*mul)(float* out, const float* a, const float* b, int n);
+  void (*axpy)(float* y, float alpha, const float* x, int n);
+  void (*scale)(float* x, float alpha, int n);
+  float (*sum)(const float* x, int n);
+  float (*dot)(const float* a, const float* b, int n);
+  float (*max)(const float* x, int n);
+  void (*exp)(float* out, const float* x, int n);
+  void (*tanh)(float* out, const float* x, int n);
+  void (*sigmoid)(float* out, const float* x, int n);
+  void (*softmax_rows)(float* out, const float* x, int rows, int cols);
+  void (*bias_act_rows)(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+};
+
+#if defined(NNLAB_HAVE_AVX2)
+const VecKernels& vec_kernels_avx2();
+#endif
+#if defined(__wasm_simd128__)
+const VecKernels& vec_kernels_simd128();
+#endif
+
+// Internal linkage, as in gemm_kernel.h: AVX2 instantiations must stay in the AVX2 file.
+namespace vec_detail {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// ---------------------------------------------------------------------------------------------
+// Transcendentals on one vector
+
+// e^x = 2^n * e^r with n = round(x / ln2), |r| <= ln2/2 (Cephes expf: degree-6 polynomial, 1 ulp).
+template <class S>
+typename S::V exp(typename S::V x) {
+  using V = typename S::V;
+  // Beyond these bounds e^x is inf or 0 anyway; they keep n within [-150, 128].
+  x = S::max(S::min(x, S::set1(88.8f)), S::set1(-104.0f));
+  V n = S::round(S::mul(x, S::set1(1.44269504088896341f)));
+  // x - n*ln2 with ln2 split in two (Cody-Waite): n * 0.693359375 is exact.
+  V r = S::fmadd(n, S::set1(-0.693359375f), x);
+  r = S::fmadd(n, S::set1(2.12194440e-4f), r);
+  V p = S::set1(1.9875691500e-4f);
+  p = S::fmadd(p, r, S::set1(1.3981999507e-3f));
+  p = S::fmadd(p, r, S::set1(8.3334519073e-3f));
+  p = S::fmadd(p, r, S::set1(4.1665795894e-2f));
+  p = S::fmadd(p, r, S::set1(1.6666665459e-1f));
+  p = S::fmadd(p, r, S::set1(5.0000001201e-1f));
+  V y = S::add(S::fmadd(p, S::mul(r, r), r), S::set1(1.0f));
+  // 2^n as two factors, each a normal float even where 2^n itself is denormal or overflows, so
+  // results near the ends of the range are rounded once, like std::exp's.
+  V n1 = S::round(S::mul(n, S::set1(0.5f)));
+  return S::mul(S::mul(y, S::pow2(n1)), S::pow2(S::sub(n, n1)));
+}
+
+template <class S>
+typename S::V tanh(typename S::V x) {
+  using V = typename S::V;
+  const V sign = S::set1(-0.0f);
+  V ax = S::bit_andnot(sign, x);
+  // tanh is odd: work on |x|, copy the sign of x back at the end (tanh(-0) = -0).
+  // |x| < 0.625: x + x^3 P(x^2) (Cephes tanhf), free of the cancellation 1 - 2/(e+1) has near 0.
+  V s = S::mul(ax, ax);
+  V p = S::set1(-5.70498872745e-3f);
+  p = S::fmadd(p, s, S::set1(2.06390887954e-2f));
+  p = S::fmadd(p, s, S::set1(-5.37397155531e-2f));
+  p = S::fmadd(p, s, S::set1(1.33314422036e-1f));
+  p = S::fmadd(p, s, S::set1(-3.33332819422e-1f));
+  V small = S::fmadd(S::mul(p, s), ax, ax);
+  // Otherwise 1 - 2/(e^2|x| + 1), exactly 1 once e^2|x| overflows.
+  V e = exp<S>(S::add(ax, ax));
+  V large = S::sub(S::set1(1.0f), S::div(S::set1(2.0f), S::add(e, S::set1(1.0f))));
+  V t = S::select(S::less(ax, S::set1(0.625f)), small, large);
+  return S::bit_or(t, S::bit_and(sign, x));
+}
+
+// 1/(1 + e^-x) from e = e^-|x|, which never overflows: 1/(1+e) for x >= 0, e/(1+e) below.
+template <class S>
+typename S::V sigmoid(typename S::V x) {
+  using V = typename S::V;
+  V e = exp<S>(S::bit_or(x, S::set1(-0.0f)));
+  V r = S::div(S::set1(1.0f), S::add(S::set1(1.0f), e));
+  return S::select(S::less(x, S::zero()), S::mul(e, r), r);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loops over arrays
+
+// out[i] = f(x[i]). The last partial vector goes through a padded copy, so tail elements get the
+// same arithmetic as the others.
+template <class S, class F>
+void map(float* out, const float* x, int n, F f) {
+  constexpr int L = S::kLanes;
+  int i = 0;
+  for (; i + L <= n; i += L) S::store(out + i, f(S::load(x + i)));
+  if (i < n) {
+    float buf[L] = {};
+    std::memcpy(buf, x + i, sizeof(float) * (n - i));
+    S::store(buf, f(S::load(buf)));
+    std::memcpy(out + i, buf, sizeof(float) * (n - i));
+  }
+}
+
+template <class S, class F>
+void map2(float* out, const float* a, const float* b, int n, F f) {
+  constexpr int L = S::kLanes;
+  int i = 0;
+  for (; i + L <= n; i += L) S::store(out + i, f(S::load(a + i), S::load(b + i)));
+  if (i < n) {
+    float bufa[L] = {}, bufb[L] = {};
+    std::memcpy(bufa, a + i, sizeof(float) * (n - i));
+    std::memcpy(bufb, b + i, sizeof(float) * (n - i));
+    S::store(bufa, f(S::load(bufa), S::load(bufb)));
+    std::memcpy(out + i, bufa, sizeof(float) * (n - i));
+  }
+}
+
+template <class S>
+void add(float* out, const float* a, const float* b, int n) {
+  map2<S>(out, a, b, n, [](auto x, auto y) { return S::add(x, y); });
+}
+
+template <class S>
+void mul(float* out, const float* a, const float* b, int n) {
+  map2<S>(out, a, b, n, [](auto x, auto y) { return S::mul(x, y); });
+}
+
+template <class S>
+void axpy(float* y, float alpha, const float* x, int n) {
+  auto va = S::set1(alpha);
+  map2<S>(y, y, x, n, [va](auto yv, auto xv) { return S::fmadd(va, xv, yv); });
+}
+
+template <class S>
+void scale(float* x, float alpha, int n) {
+  auto va = S::set1(alpha);
+  map<S>(x, x, n, [va](auto v) { return S::mul(va, v); });
+}
+
+template <class S>
+void exp_array(float* out, const float* x, int n) {
+  map<S>(out, x, n, [](auto v) { return exp<S>(v); });
+}
+
+template <class S>
+void tanh_array(float* out, const float* x, int n) {
+  map<S>(out, x, n, [](auto v) { return tanh<S>(v); });
+}
+
+template <class S>
+void sigmoid_array(float* out, const float* x, int n) {
+  map<S>(out, x, n, [](auto v) { return sigmoid<S>(v); });
+}
+
+// Reductions keep four vector accumulators: one would serialize on the add latency. load(i)
+// returns the vector at i, zero-padded past n.
+template <class S, class Load>
+float sum_of(int n, Load load) {
+  constexpr int L = S::kLanes;
+  auto s0 = S::zero(), s1 = S::zero(), s2 = S::zero(), s3 = S::zero();
+  int i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    s0 = S::add(s0, load(i));
+    s1 = S::add(s1, load(i + L));
+    s2 = S::add(s2, load(i + 2 * L));
+    s3 = S::add(s3, load(i + 3 * L));
+  }
+  for (; i < n; i += L) s0 = S::add(s0, load(i));
+  return S::hsum(S::add(S::add(s0, s1), S::add(s2, s3)));
+}
+
+template <class S>
+float sum(const float* x, int n) {
+  return sum_of<S>(n, [x, n](int i) {
+    if (i + S::kLanes <= n) return S::load(x + i);
+    float buf[S::kLanes] = {};
+    std::memcpy(buf, x + i, sizeof(float) * (n - i));
+    return S::load(buf);
+  });
+}
+
+template <class S>
+float dot(const float* a, const float* b, int n) {
+  return sum_of<S>(n, [a, b, n](int i) {
+    if (i + S::kLanes <= n) return S::mul(S::load(a + i), S::load(b + i));
+    float bufa[S::kLanes] = {}, bufb[S::kLanes] = {};
+    std::memcpy(bufa, a + i, sizeof(float) * (n - i));
+    std::memcpy(bufb, b + i, sizeof(float) * (n - i));
+    return S::mul(S::load(bufa), S::load(bufb));
+  });
+}
+
+template <class S>
+float max(const float* x, int n) {
+  constexpr int L = S::kLanes;
+  auto m0 = S::set1(-kInf), m1 = S::set1(-kInf);
+  int i = 0;
+  for (; i + 2 * L <= n; i += 2 * L) {
+    m0 = S::max(m0, S::load(x + i));
+    m1 = S::max(m1, S::load(x + i + L));
+  }
+  for (; i + L <= n; i += L) m0 = S::max(m0, S::load(x + i));
+  float m = S::hmax(S::max(m0, m1));
+  for (; i < n; i++) m = x[i] > m ? x[i] : m;
+  return m;
+}
+
+template <class S>
+void softmax_rows(float* out, const float* x, int rows, int cols) {
+  constexpr int L = S::kLanes;
+  for (int r = 0; r < rows; r++, x += cols, out += cols) {
+    auto vm = S::set1(max<S>(x, cols)), vsum = S::zero();
+    int i = 0;
+    for (; i + L <= cols; i += L) {
+      auto e = exp<S>(S::sub(S::load(x + i), vm));
+      S::store(out + i, e);
+      vsum = S::add(vsum, e);
+    }
+    if (i < cols) {
+      // Padding with -inf makes the padded lanes e^-inf = 0, out of the sum.
+      float buf[L];
+      for (int j = 0; j < L; j++) buf[j] = i + j < cols ? x[i + j] : -kInf;
+      auto e = exp<S>(S::sub(S::load(buf), vm));
+      S::store(buf, e);
+      std::memcpy(out + i, buf, sizeof(float) * (cols - i));
+      vsum = S::add(vsum, e);
+    }
+    scale<S>(out, 1.0f / S::hsum(vsum), cols);
+  }
+}
+
+template <class S, class F>
+void bias_rows(float* out, const float* x, const float* bias, int rows, int cols, F f) {
+  for (int r = 0; r < rows; r++, x += cols, out += cols)
+    map2<S>(out, x, bias, cols, [f](auto xv, auto bv) { return f(S::add(xv, bv)); });
+}
+
+template <class S>
+void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
+  switch (act) {
+    case Act::None: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return v; });
+    case Act::Relu: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return S::max(v, S::zero()); });
+    case Act::Tanh: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return tanh<S>(v); });
+    case Act::Sigmoid: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return sigmoid<S>(v); });
+  }
+}
+
+template <class S>
+constexpr VecKernels make_kernels() {
+  return {add<S>,        mul<S>,           axpy<S>,          scale<S>,           sum<S>,
+          dot<S>,        max<S>,           exp_array<S>,     tanh_array<S>,      sigmoid_array<S>,
+          softmax_rows<S>, bias_act_rows<S>};
+}
+
+}  // namespace
+}  // namespace vec_detail
+}  // namespace nn

@@ -1,0 +1,208 @@
+// Each vector kernel against its scalar twin (_ref) on every SIMD backend of this build, on the
+// awkward sizes that exercise full vectors and tails, at unaligned addresses, checking that no
+// element past the end is written.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/simd.h"
+#include "core/vec.h"
+
+namespace {
+
+// add, mul, scale and max do the same single IEEE operation per element as the twin: exact.
+// axpy may fuse the multiply-add (one rounding instead of two): 1 ulp of the larger term.
+constexpr float kAxpyRelTol = FLT_EPSILON;
+// sum and dot add in a different order (several vector accumulators): each order is within
+// n·eps·Σ|terms| of the exact sum, so two orders differ by at most twice that.
+constexpr float kReductionTolPerTerm = 2.0f * FLT_EPSILON;
+// exp, tanh, sigmoid: both sides are within a few ulp of the truth (test_vec_math.cpp);
+// softmax adds the rounding of the sum and the division.
+constexpr float kMathRelTol = 8.0f * FLT_EPSILON;
+constexpr float kSoftmaxRelTol = 16.0f * FLT_EPSILON;
+
+const int kSizes[] = {0, 1, 3, 7, 8, 9, 31, 33, 257};
+const int kOffsets[] = {0, 1, 3};  // floats from a 64-byte boundary
+constexpr float kGuard = 12345.0f;  // written past n; must survive
+
+template <class F>
+void for_each_backend(F body) {
+  nn::SimdBackend saved = nn::simd_backend();
+  for (nn::SimdBackend b : nn::kAllSimdBackends) {
+    if (!nn::simd_set_backend(b)) continue;
+    INFO("backend: ", nn::simd_backend_name(b));
+    body();
+  }
+  nn::simd_set_backend(saved);
+}
+
+// n floats at `offset` floats past a 64-byte boundary, followed by guard values.
+struct Buffer {
+  alignas(64) float storage[512];
+  float* p;
+  int n;
+  Buffer(int size, int offset) : p(storage + offset), n(size) {
+    REQUIRE(offset + size + 8 <= 512);
+    std::fill(std::begin(storage), std::end(storage), kGuard);
+  }
+  void fill(std::mt19937& rng, float lo, float hi) {
+    std::uniform_real_distribution<float> u(lo, hi);
+    for (int i = 0; i < n; i++) p[i] = u(rng);
+  }
+  bool guards_intact() const { return std::all_of(p + n, p + n + 8, [](float g) { return g == kGuard; }); }
+};
+
+bool close(float got, float want, float rel_tol) {
+  if (std::isnan(want)) return std::isnan(got);
+  if (std::isinf(want)) return got == want;
+  return std::fabs(got - want) <= rel_tol * std::fabs(want) + FLT_MIN;
+}
+
+using Binary = void (*)(float*, const float*, const float*, int);
+using Unary = void (*)(float*, const float*, int);
+
+void check_binary(Binary fn, Binary ref, float rel_tol) {
+  for_each_backend([&] {
+    std::mt19937 rng(1);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer a(n, off), b(n, (off + 1) % 4), out(n, (off + 2) % 4), want(n, 0);
+        a.fill(rng, -4.0f, 4.0f);
+        b.fill(rng, -4.0f, 4.0f);
+        fn(out.p, a.p, b.p, n);
+        ref(want.p, a.p, b.p, n);
+        for (int i = 0; i < n; i++) REQUIRE(close(out.p[i], want.p[i], rel_tol));
+        CHECK(out.guards_intact());
+      }
+  });
+}
+
+void check_unary(Unary fn, Unary ref, float lo, float hi) {
+  for_each_backend([&] {
+    std::mt19937 rng(2);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer x(n, off), out(n, (off + 1) % 4), want(n, 0);
+        x.fill(rng, lo, hi);
+        fn(out.p, x.p, n);
+        ref(want.p, x.p, n);
+        for (int i = 0; i < n; i++) {
+          CAPTURE(x.p[i]);
+          REQUIRE(close(out.p[i], want.p[i], kMathRelTol));
+        }
+        CHECK(out.guards_intact());
+        fn(x.p, x.p, n);  // in place
+        for (int i = 0; i < n; i++) REQUIRE(x.p[i] == out.p[i]);
+      }
+  });
+}
+
+}  // namespace
+
+TEST_CASE("vec_add and vec_mul equal their twins exactly") {
+  check_binary(nn::vec_add, nn::vec_add_ref, 0.0f);
+  check_binary(nn::vec_mul, nn::vec_mul_ref, 0.0f);
+}
+
+TEST_CASE("vec_axpy and vec_scale match their twins") {
+  for_each_backend([] {
+    std::mt19937 rng(3);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer x(n, off), y(n, (off + 1) % 4), want(n, 0);
+        x.fill(rng, -2.0f, 2.0f);
+        y.fill(rng, -2.0f, 2.0f);
+        std::copy(y.p, y.p + n, want.p);
+        nn::vec_axpy(y.p, 0.3f, x.p, n);
+        nn::vec_axpy_ref(want.p, 0.3f, x.p, n);
+        for (int i = 0; i < n; i++)
+          REQUIRE(std::fabs(y.p[i] - want.p[i]) <= kAxpyRelTol * (std::fabs(want.p[i]) + std::fabs(0.3f * x.p[i])));
+        CHECK(y.guards_intact());
+        std::copy(x.p, x.p + n, want.p);
+        nn::vec_scale(x.p, -1.7f, n);
+        nn::vec_scale_ref(want.p, -1.7f, n);
+        for (int i = 0; i < n; i++) REQUIRE(x.p[i] == want.p[i]);
+        CHECK(x.guards_intact());
+      }
+  });
+}
+
+TEST_CASE("vec_sum, vec_dot and vec_max match their twins") {
+  for_each_backend([] {
+    std::mt19937 rng(4);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer a(n, off), b(n, (off + 3) % 4);
+        a.fill(rng, -3.0f, 3.0f);
+        b.fill(rng, -3.0f, 3.0f);
+        float abs_sum = 0.0f, abs_dot = 0.0f;
+        for (int i = 0; i < n; i++) {
+          abs_sum += std::fabs(a.p[i]);
+          abs_dot += std::fabs(a.p[i] * b.p[i]);
+        }
+        CHECK(std::fabs(nn::vec_sum(a.p, n) - nn::vec_sum_ref(a.p, n)) <= kReductionTolPerTerm * n * abs_sum);
+        CHECK(std::fabs(nn::vec_dot(a.p, b.p, n) - nn::vec_dot_ref(a.p, b.p, n)) <= kReductionTolPerTerm * n * abs_dot);
+        CHECK(nn::vec_max(a.p, n) == nn::vec_max_ref(a.p, n));
+      }
+    float x[5] = {-3, -2, -7, -1.5f, -9};
+    CHECK(nn::vec_max(x, 5) == -1.5f);
+    CHECK(nn::vec_max(x, 0) == -INFINITY);
+    CHECK(nn::vec_sum(x, 0) == 0.0f);
+  });
+}
+
+TEST_CASE("vec_exp, vec_tanh and vec_sigmoid match their twins, in place too") {
+  check_unary(nn::vec_exp, nn::vec_exp_ref, -30.0f, 30.0f);
+  check_unary(nn::vec_tanh, nn::vec_tanh_ref, -6.0f, 6.0f);
+  check_unary(nn::vec_sigmoid, nn::vec_sigmoid_ref, -20.0f, 20.0f);
+}
+
+TEST_CASE("softmax_rows matches its twin and is stable for large inputs") {
+  for_each_backend([] {
+    std::mt19937 rng(5);
+    for (int cols : kSizes)
+      for (int rows : {1, 3}) {
+        CAPTURE(cols); CAPTURE(rows);
+        std::vector<float> x(size_t(rows) * cols + 1), out(x.size(), kGuard), want(x.size());
+        std::uniform_real_distribution<float> u(-10.0f, 10.0f);
+        for (float& v : x) v = u(rng) + 1000.0f;  // e^1000 would overflow without the max shift
+        nn::softmax_rows(out.data() + 1, x.data() + 1, rows, cols);
+        nn::softmax_rows_ref(want.data() + 1, x.data() + 1, rows, cols);
+        for (int i = 1; i <= rows * cols; i++) REQUIRE(close(out[i], want[i], kSoftmaxRelTol));
+        CHECK(out[0] == kGuard);
+        for (int r = 0; r < rows && cols > 0; r++) {
+          double sum = 0.0;
+          for (int c = 0; c < cols; c++) sum += out[1 + r * cols + c];
+          CHECK(sum == doctest::Approx(1.0).epsilon(1e-5));
+        }
+      }
+  });
+}
+
+TEST_CASE("bias_act_rows matches its twin for every activation") {
+  for_each_backend([] {
+    std::mt19937 rng(6);
+    for (nn::Act act : {nn::Act::None, nn::Act::Relu, nn::Act::Tanh, nn::Act::Sigmoid})
+      for (int cols : kSizes) {
+        CAPTURE(int(act)); CAPTURE(cols);
+        const int rows = 3;
+        std::vector<float> x(size_t(rows) * cols + 1), bias(cols + 1), out(x.size() + 8, kGuard), want(x.size());
+        std::uniform_real_distribution<float> u(-4.0f, 4.0f);
+        for (float& v : x) v = u(rng);
+        for (float& v : bias) v = u(rng);
+        nn::bias_act_rows(out.data() + 1, x.data() + 1, bias.data() + 1, act, rows, cols);
+        nn::bias_act_rows_ref(want.data() + 1, x.data() + 1, bias.data() + 1, act, rows, cols);
+        for (int i = 1; i <= rows * cols; i++) REQUIRE(close(out[i], want[i], kMathRelTol));
+        CHECK(out[0] == kGuard);
+        CHECK(out[rows * cols + 1] == kGuard);
+      }
+  });
+}
