@@ -94,7 +94,7 @@ std::string hex32(std::uint32_t v) {
 }
 
 // Reads the header: magic, version and the file size it promises.
-CheckpointStatus check_header(std::span<const std::uint8_t> bytes) {
+Status check_header(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kHeaderBytes + kCrcBytes)
     return {"file is too short to be a checkpoint (" + std::to_string(bytes.size()) + " bytes)"};
   if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
@@ -208,9 +208,9 @@ std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStor
   return std::move(out);
 }
 
-CheckpointStatus checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,
+Status checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,
                                  ParamStore& params, OptimizerState& optim) {
-  if (CheckpointStatus header = check_header(bytes); !header.ok()) return header;
+  if (Status header = check_header(bytes); !header.ok()) return header;
 
   Reader r(bytes.first(bytes.size() - kCrcBytes).subspan(kHeaderBytes));
   check_arch_and_tensors(r, arch, params.layout);

@@ -23,6 +23,7 @@
 
 #include "core/optim.h"
 #include "core/params.h"
+#include "core/status.h"
 
 namespace nn {
 
@@ -36,23 +37,18 @@ struct ModelArch {
 };
 std::string arch_describe(const ModelArch& arch);           // "lstm hidden=5 vocab=9"
 
-struct [[nodiscard]] CheckpointStatus {
-  std::string error;  // empty on success, otherwise a sentence for the user
-  bool ok() const { return error.empty(); }
-};
-
 std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStore& params,
                                           const OptimizerState& optim);
 // Restores params.value, the optimizer's moments and step from `bytes` if and only if every
 // field matches the model: architecture, tensor names and shapes, optimizer kind, sizes and CRC.
-CheckpointStatus checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,
+Status checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,
                                  ParamStore& params, OptimizerState& optim);
 
 // Atomic: writes a temporary file in the same folder, syncs it and renames it over `path`, so a
 // crash leaves either the old checkpoint or the new one, never a mix.
-CheckpointStatus checkpoint_save_file(const std::string& path, const ModelArch& arch,
+Status checkpoint_save_file(const std::string& path, const ModelArch& arch,
                                       const ParamStore& params, const OptimizerState& optim);
-CheckpointStatus checkpoint_load_file(const std::string& path, const ModelArch& arch,
+Status checkpoint_load_file(const std::string& path, const ModelArch& arch,
                                       ParamStore& params, OptimizerState& optim);
 
 }  // namespace nn

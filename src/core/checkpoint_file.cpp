@@ -52,7 +52,7 @@ std::string parent_dir(const std::string& path) {
 
 }  // namespace
 
-CheckpointStatus checkpoint_save_file(const std::string& path, const ModelArch& arch,
+Status checkpoint_save_file(const std::string& path, const ModelArch& arch,
                                       const ParamStore& params, const OptimizerState& optim) {
   std::vector<std::uint8_t> bytes = checkpoint_save(arch, params, optim);
   std::string tmp = path + ".tmp-XXXXXX";
@@ -77,7 +77,7 @@ CheckpointStatus checkpoint_save_file(const std::string& path, const ModelArch& 
   return {};
 }
 
-CheckpointStatus checkpoint_load_file(const std::string& path, const ModelArch& arch,
+Status checkpoint_load_file(const std::string& path, const ModelArch& arch,
                                       ParamStore& params, OptimizerState& optim) {
   int fd = ::open(path.c_str(), O_RDONLY);
   if (fd < 0) return {errno_text("open", path)};
@@ -97,7 +97,7 @@ CheckpointStatus checkpoint_load_file(const std::string& path, const ModelArch& 
   std::string error = read_all(fd, bytes.data(), bytes.size(), path);
   ::close(fd);
   if (!error.empty()) return {error};
-  CheckpointStatus status = checkpoint_load(bytes, arch, params, optim);
+  Status status = checkpoint_load(bytes, arch, params, optim);
   if (!status.ok()) status.error = "'" + path + "': " + status.error;
   return status;
 }

@@ -88,7 +88,7 @@ void check_rejected(const std::vector<std::uint8_t>& bytes, const std::string& e
                     Model target = make_model(lstm_layout(5, 9))) {
   fill(target, 99);
   std::vector<float> before = snapshot(target);
-  nn::CheckpointStatus status = nn::checkpoint_load(bytes, target.arch, target.params, target.optim);
+  nn::Status status = nn::checkpoint_load(bytes, target.arch, target.params, target.optim);
   CHECK_FALSE(status.ok());
   CHECK_MESSAGE(status.error.find(expected) != std::string::npos, "message: ", status.error);
   CHECK(snapshot(target) == before);
@@ -119,7 +119,7 @@ TEST_CASE("checkpoint round trip in memory restores every float and the step") {
   Model saved = trained_model(1);
   std::vector<std::uint8_t> bytes = nn::checkpoint_save(saved.arch, saved.params, saved.optim);
   Model loaded = make_model(lstm_layout(5, 9));
-  nn::CheckpointStatus status = nn::checkpoint_load(bytes, loaded.arch, loaded.params, loaded.optim);
+  nn::Status status = nn::checkpoint_load(bytes, loaded.arch, loaded.params, loaded.optim);
   REQUIRE_MESSAGE(status.ok(), status.error);
   CHECK(snapshot(loaded) == snapshot(saved));
   CHECK(loaded.optim.step == saved.optim.step);
@@ -148,7 +148,7 @@ TEST_CASE("checkpoint file save is atomic and loads back") {
   CHECK(files_in(dir) == std::vector<std::string>{"model.ckpt"});
 
   Model loaded = make_model(lstm_layout(5, 9));
-  nn::CheckpointStatus status = nn::checkpoint_load_file(path, loaded.arch, loaded.params, loaded.optim);
+  nn::Status status = nn::checkpoint_load_file(path, loaded.arch, loaded.params, loaded.optim);
   REQUIRE_MESSAGE(status.ok(), status.error);
   CHECK(snapshot(loaded) == snapshot(second));
 
