@@ -42,7 +42,9 @@ struct Rng {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  float uniform(float lo, float hi) { return lo + (hi - lo) * float(next() >> 40) / float(1 << 24); }
+  float uniform(float lo, float hi) {
+    return lo + (hi - lo) * float(next() >> 40) / float(1 << 24);
+  }
   std::vector<float> vector(size_t n, float lo = -1.0f, float hi = 1.0f) {
     std::vector<float> v(n);
     for (float& x : v) x = uniform(lo, hi);
@@ -99,11 +101,11 @@ inline Diff check_close(const char* what, const float* got, const float* want, s
   DiffAccumulator acc{atol, rtol};
   for (size_t i = 0; i < n; i++) acc.add(int(i), got[i], want[i]);
   const Diff& d = acc.d;
-  std::string msg = std::string(what) + ": worst abs " + fmt(d.max_abs) + ", worst rel " +
-                    fmt(d.max_rel);
+  std::string msg =
+      std::string(what) + ": worst abs " + fmt(d.max_abs) + ", worst rel " + fmt(d.max_rel);
   if (d.worst >= 0)
-    msg += ", at [" + std::to_string(d.worst) + "] got " + fmt(got[d.worst], 7) +
-           " want " + fmt(want[d.worst], 7);
+    msg += ", at [" + std::to_string(d.worst) + "] got " + fmt(got[d.worst], 7) + " want " +
+           fmt(want[d.worst], 7);
   if (verbose()) MESSAGE(msg);
   INFO(msg);
   CHECK(d.ok);

@@ -18,7 +18,8 @@ struct Activation {
   const char* name;
   std::function<void(float* out, const float* x, int n)> forward;
   // Each backward reads x or out; both are passed and it takes the one it needs.
-  std::function<void(float* dx, const float* dout, const float* x, const float* out, int n)> backward;
+  std::function<void(float* dx, const float* dout, const float* x, const float* out, int n)>
+      backward;
   bool kink_at_zero;
 };
 
@@ -36,7 +37,8 @@ void check_activation(const Activation& a) {
     a.forward(out.data(), x.data(), n);
     a.backward(dx.data(), fx["dout"].data(), x.data(), out.data(), n);
     for (float& d : dx) d -= kDxStart;
-    check_close("dx", dx.data(), fx[std::string("dx_") + a.name].data(), n, kTorchAbsTol, kTorchRelTol);
+    check_close("dx", dx.data(), fx[std::string("dx_") + a.name].data(), n, kTorchAbsTol,
+                kTorchRelTol);
   }
   SUBCASE("backward matches finite differences") {
     Rng rng{11};
@@ -88,12 +90,13 @@ TEST_CASE("relu") {
 }
 
 TEST_CASE("leaky_relu") {
-  check_activation({"leaky_relu",
-                    [](float* out, const float* x, int n) { nn::leaky_relu_forward(out, x, n, kLeakySlope); },
-                    [](float* dx, const float* dout, const float* x, const float*, int n) {
-                      nn::leaky_relu_backward(dx, dout, x, n, kLeakySlope);
-                    },
-                    true});
+  check_activation(
+      {"leaky_relu",
+       [](float* out, const float* x, int n) { nn::leaky_relu_forward(out, x, n, kLeakySlope); },
+       [](float* dx, const float* dout, const float* x, const float*, int n) {
+         nn::leaky_relu_backward(dx, dout, x, n, kLeakySlope);
+       },
+       true});
 }
 
 TEST_CASE("selu") {

@@ -23,10 +23,14 @@ TEST_CASE("bidirectional") {
     nn::bidirectional_forward<Cell>(out.data(), cache, {fw.params(), bw.params()}, fx["x"].data(),
                                     fx["h0"].data(), fx["c0"].data(), T, B, C, H);
     check_close("out", out.data(), fx["out"].data(), out.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("h_n forward", cache.fw.h + T * BH, fx["h_n"].data(), BH, kTorchAbsTol, kTorchRelTol);
-    check_close("h_n backward", cache.bw.h + T * BH, fx["h_n"].data() + BH, BH, kTorchAbsTol, kTorchRelTol);
-    check_close("c_n forward", cache.fw.c + T * BH, fx["c_n"].data(), BH, kTorchAbsTol, kTorchRelTol);
-    check_close("c_n backward", cache.bw.c + T * BH, fx["c_n"].data() + BH, BH, kTorchAbsTol, kTorchRelTol);
+    check_close("h_n forward", cache.fw.h + T * BH, fx["h_n"].data(), BH, kTorchAbsTol,
+                kTorchRelTol);
+    check_close("h_n backward", cache.bw.h + T * BH, fx["h_n"].data() + BH, BH, kTorchAbsTol,
+                kTorchRelTol);
+    check_close("c_n forward", cache.fw.c + T * BH, fx["c_n"].data(), BH, kTorchAbsTol,
+                kTorchRelTol);
+    check_close("c_n backward", cache.bw.c + T * BH, fx["c_n"].data() + BH, BH, kTorchAbsTol,
+                kTorchRelTol);
 
     std::vector<float> dx(fx["x"].size()), dh0(2 * BH), dc0(2 * BH);
     nn::bidirectional_backward<Cell>({dx.data(), dh0.data(), dc0.data()}, {fw.grads(), bw.grads()},

@@ -11,7 +11,9 @@ using namespace nn_test;
 
 namespace {
 
-std::vector<int> as_ints(const std::vector<float>& v) { return std::vector<int>(v.begin(), v.end()); }
+std::vector<int> as_ints(const std::vector<float>& v) {
+  return std::vector<int>(v.begin(), v.end());
+}
 
 }  // namespace
 
@@ -22,17 +24,21 @@ TEST_CASE("cross_entropy_loss") {
   std::vector<float> dlogits(N * V), probs(N * V);
 
   SUBCASE("forward matches PyTorch") {
-    float loss = nn::cross_entropy_loss(nullptr, probs.data(), fx["logits"].data(), targets.data(), N, V);
+    float loss =
+        nn::cross_entropy_loss(nullptr, probs.data(), fx["logits"].data(), targets.data(), N, V);
     check_close("loss", &loss, fx["loss"].data(), 1, kTorchAbsTol, kTorchRelTol);
-    check_close("probs", probs.data(), fx["probs"].data(), probs.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("probs", probs.data(), fx["probs"].data(), probs.size(), kTorchAbsTol,
+                kTorchRelTol);
   }
   SUBCASE("backward through Linear matches PyTorch") {
     nn::LinearParams p{fx["w"].data(), fx["b"].data()};
     std::vector<float> logits(N * V), dx(N * C), dw(V * C), db(V);
     nn::linear_forward(logits.data(), p, fx["x"].data(), N, C, V);
     nn::cross_entropy_loss(dlogits.data(), nullptr, logits.data(), targets.data(), N, V);
-    check_close("dlogits", dlogits.data(), fx["dlogits"].data(), dlogits.size(), kTorchAbsTol, kTorchRelTol);
-    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dlogits.data(), p, fx["x"].data(), N, C, V);
+    check_close("dlogits", dlogits.data(), fx["dlogits"].data(), dlogits.size(), kTorchAbsTol,
+                kTorchRelTol);
+    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dlogits.data(), p, fx["x"].data(), N, C,
+                        V);
     check_close("dx", dx.data(), fx["dx"].data(), dx.size(), kTorchAbsTol, kTorchRelTol);
     check_close("dw", dw.data(), fx["dw"].data(), dw.size(), kTorchAbsTol, kTorchRelTol);
     check_close("db", db.data(), fx["db"].data(), db.size(), kTorchAbsTol, kTorchRelTol);
@@ -67,13 +73,15 @@ TEST_CASE("bce_with_logits_loss") {
 
   SUBCASE("forward through Linear matches PyTorch") {
     float loss = nn::bce_with_logits_loss(nullptr, logits.data(), fx["targets"].data(), N * OC);
-    check_close("logits", logits.data(), fx["logits"].data(), logits.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("logits", logits.data(), fx["logits"].data(), logits.size(), kTorchAbsTol,
+                kTorchRelTol);
     check_close("loss", &loss, fx["loss"].data(), 1, kTorchAbsTol, kTorchRelTol);
   }
   SUBCASE("backward through Linear matches PyTorch") {
     std::vector<float> dx(N * C), dw(OC * C), db(OC);
     nn::bce_with_logits_loss(dlogits.data(), logits.data(), fx["targets"].data(), N * OC);
-    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dlogits.data(), p, fx["x"].data(), N, C, OC);
+    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dlogits.data(), p, fx["x"].data(), N, C,
+                        OC);
     check_close("dx", dx.data(), fx["dx"].data(), dx.size(), kTorchAbsTol, kTorchRelTol);
     check_close("dw", dw.data(), fx["dw"].data(), dw.size(), kTorchAbsTol, kTorchRelTol);
     check_close("db", db.data(), fx["db"].data(), db.size(), kTorchAbsTol, kTorchRelTol);
@@ -82,8 +90,9 @@ TEST_CASE("bce_with_logits_loss") {
     Rng rng{32};
     std::vector<float> z = rng.vector(10, -4.0f, 4.0f), y = rng.vector(10, 0.0f, 1.0f), dz(10);
     nn::bce_with_logits_loss(dz.data(), z.data(), y.data(), 10);
-    check_gradient("dlogits", z.data(), dz.data(), z.size(),
-                   [&] { return double(nn::bce_with_logits_loss(nullptr, z.data(), y.data(), 10)); });
+    check_gradient("dlogits", z.data(), dz.data(), z.size(), [&] {
+      return double(nn::bce_with_logits_loss(nullptr, z.data(), y.data(), 10));
+    });
   }
   SUBCASE("stable for extreme logits") {
     // log(sigmoid(-100)) underflows a naive formula to log(0); the exact losses are 100 and ~0.

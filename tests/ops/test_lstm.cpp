@@ -30,8 +30,13 @@ struct Lstm {
 struct LstmGrads {
   std::vector<float> dx, dh0, dc0, dw_ih, dw_hh, db_ih, db_hh;
   explicit LstmGrads(const Lstm& l)
-      : dx(l.x.size()), dh0(l.h0.size()), dc0(l.c0.size()), dw_ih(l.w_ih.size()),
-        dw_hh(l.w_hh.size()), db_ih(l.b_ih.size()), db_hh(l.b_hh.size()) {}
+      : dx(l.x.size()),
+        dh0(l.h0.size()),
+        dc0(l.c0.size()),
+        dw_ih(l.w_ih.size()),
+        dw_hh(l.w_hh.size()),
+        db_ih(l.b_ih.size()),
+        db_hh(l.b_hh.size()) {}
   nn::RecurrentInGrads inputs() { return {dx.data(), dh0.data(), dc0.data()}; }
   nn::LstmParams params() { return {dw_ih.data(), dw_hh.data(), db_ih.data(), db_hh.data()}; }
 };
@@ -60,10 +65,14 @@ TEST_CASE("lstm") {
     check_close("dx", g.dx.data(), fx["dx"].data(), g.dx.size(), kTorchAbsTol, kTorchRelTol);
     check_close("dh0", g.dh0.data(), fx["dh0"].data(), g.dh0.size(), kTorchAbsTol, kTorchRelTol);
     check_close("dc0", g.dc0.data(), fx["dc0"].data(), g.dc0.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("dw_ih", g.dw_ih.data(), fx["dw_ih"].data(), g.dw_ih.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("dw_hh", g.dw_hh.data(), fx["dw_hh"].data(), g.dw_hh.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("db_ih", g.db_ih.data(), fx["db_ih"].data(), g.db_ih.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("db_hh", g.db_hh.data(), fx["db_hh"].data(), g.db_hh.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("dw_ih", g.dw_ih.data(), fx["dw_ih"].data(), g.dw_ih.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("dw_hh", g.dw_hh.data(), fx["dw_hh"].data(), g.dw_hh.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("db_ih", g.db_ih.data(), fx["db_ih"].data(), g.db_ih.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("db_hh", g.db_hh.data(), fx["db_hh"].data(), g.db_hh.size(), kTorchAbsTol,
+                kTorchRelTol);
   }
   SUBCASE("backward matches finite differences") {
     Lstm r(4, 3, 2, 3);  // other sizes than the fixture's, so no dimension is mixed up unnoticed
@@ -83,8 +92,8 @@ TEST_CASE("lstm") {
     };
     nn::LstmCache cache = r.forward();
     LstmGrads g(r);
-    nn::lstm_backward(g.inputs(), g.params(), {dh.data(), dh_n.data(), dc_n.data()}, r.scratch.data(),
-                      cache, r.params(), r.x.data(), r.T, r.B, r.C, r.H);
+    nn::lstm_backward(g.inputs(), g.params(), {dh.data(), dh_n.data(), dc_n.data()},
+                      r.scratch.data(), cache, r.params(), r.x.data(), r.T, r.B, r.C, r.H);
     check_gradient("dx", r.x.data(), g.dx.data(), r.x.size(), objective);
     check_gradient("dh0", r.h0.data(), g.dh0.data(), r.h0.size(), objective);
     check_gradient("dc0", r.c0.data(), g.dc0.data(), r.c0.size(), objective);

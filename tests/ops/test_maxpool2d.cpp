@@ -50,9 +50,12 @@ TEST_CASE("maxpool2d") {
     nn::maxpool2d_forward(out.data(), argmax.data(), x.data(), s);
     nn::maxpool2d_backward(dx.data(), dout.data(), argmax.data(), s);
     std::vector<bool> skip = near_ties(x, s);
-    check_gradient("dx", x.data(), dx.data(), x.size(), [&] {
-      nn::maxpool2d_forward(out.data(), argmax.data(), x.data(), s);
-      return weighted_sum(out.data(), dout.data(), out.size());
-    }, [&](size_t i) { return bool(skip[i]); });
+    check_gradient(
+        "dx", x.data(), dx.data(), x.size(),
+        [&] {
+          nn::maxpool2d_forward(out.data(), argmax.data(), x.data(), s);
+          return weighted_sum(out.data(), dout.data(), out.size());
+        },
+        [&](size_t i) { return bool(skip[i]); });
   }
 }

@@ -30,7 +30,12 @@ struct Rnn {
 struct RnnGrads {
   std::vector<float> dx, dh0, dw_ih, dw_hh, db_ih, db_hh;
   explicit RnnGrads(const Rnn& l)
-      : dx(l.x.size()), dh0(l.h0.size()), dw_ih(l.w_ih.size()), dw_hh(l.w_hh.size()), db_ih(l.b_ih.size()), db_hh(l.b_hh.size()) {}
+      : dx(l.x.size()),
+        dh0(l.h0.size()),
+        dw_ih(l.w_ih.size()),
+        dw_hh(l.w_hh.size()),
+        db_ih(l.b_ih.size()),
+        db_hh(l.b_hh.size()) {}
   nn::RecurrentInGrads inputs() { return {dx.data(), dh0.data(), nullptr}; }
   nn::RnnParams params() { return {dw_ih.data(), dw_hh.data(), db_ih.data(), db_hh.data()}; }
 };
@@ -54,13 +59,17 @@ TEST_CASE("rnn") {
     RnnGrads g(l);
     nn::RecurrentOutGrads dout{fx["dout"].data(), fx["dh_n"].data(), nullptr};
     nn::rnn_backward(g.inputs(), g.params(), dout, l.scratch.data(), cache, l.params(), l.x.data(),
-                      l.T, l.B, l.C, l.H);
+                     l.T, l.B, l.C, l.H);
     check_close("dx", g.dx.data(), fx["dx"].data(), g.dx.size(), kTorchAbsTol, kTorchRelTol);
     check_close("dh0", g.dh0.data(), fx["dh0"].data(), g.dh0.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("dw_ih", g.dw_ih.data(), fx["dw_ih"].data(), g.dw_ih.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("dw_hh", g.dw_hh.data(), fx["dw_hh"].data(), g.dw_hh.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("db_ih", g.db_ih.data(), fx["db_ih"].data(), g.db_ih.size(), kTorchAbsTol, kTorchRelTol);
-    check_close("db_hh", g.db_hh.data(), fx["db_hh"].data(), g.db_hh.size(), kTorchAbsTol, kTorchRelTol);
+    check_close("dw_ih", g.dw_ih.data(), fx["dw_ih"].data(), g.dw_ih.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("dw_hh", g.dw_hh.data(), fx["dw_hh"].data(), g.dw_hh.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("db_ih", g.db_ih.data(), fx["db_ih"].data(), g.db_ih.size(), kTorchAbsTol,
+                kTorchRelTol);
+    check_close("db_hh", g.db_hh.data(), fx["db_hh"].data(), g.db_hh.size(), kTorchAbsTol,
+                kTorchRelTol);
   }
   SUBCASE("backward matches finite differences") {
     Rnn r(4, 3, 2, 3);  // other sizes than the fixture's, so no dimension is mixed up unnoticed
@@ -79,7 +88,7 @@ TEST_CASE("rnn") {
     nn::RnnCache cache = r.forward();
     RnnGrads g(r);
     nn::rnn_backward(g.inputs(), g.params(), {dh.data(), dh_n.data(), nullptr}, r.scratch.data(),
-                      cache, r.params(), r.x.data(), r.T, r.B, r.C, r.H);
+                     cache, r.params(), r.x.data(), r.T, r.B, r.C, r.H);
     check_gradient("dx", r.x.data(), g.dx.data(), r.x.size(), objective);
     check_gradient("dh0", r.h0.data(), g.dh0.data(), r.h0.size(), objective);
     check_gradient("dw_ih", r.w_ih.data(), g.dw_ih.data(), r.w_ih.size(), objective);

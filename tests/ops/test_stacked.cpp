@@ -51,9 +51,11 @@ TEST_CASE("stacked") {
     for (int l = 0; l < L; l++) s.layers[l].load(fx, "_l" + std::to_string(l));
     nn::stacked_forward<Cell>(s.caches.data(), s.params().data(), fx["x"].data(), fx["h0"].data(),
                               nullptr, L, T, B, C, H);
-    check_close("out", s.top_output(), fx["out"].data(), size_t(T) * BH, kTorchAbsTol, kTorchRelTol);
+    check_close("out", s.top_output(), fx["out"].data(), size_t(T) * BH, kTorchAbsTol,
+                kTorchRelTol);
     for (int l = 0; l < L; l++)
-      check_close("h_n", s.caches[l].h + T * BH, fx["h_n"].data() + l * BH, BH, kTorchAbsTol, kTorchRelTol);
+      check_close("h_n", s.caches[l].h + T * BH, fx["h_n"].data() + l * BH, BH, kTorchAbsTol,
+                  kTorchRelTol);
 
     std::vector<float> dx(fx["x"].size()), dh0(size_t(L) * BH);
     nn::stacked_backward<Cell>({dx.data(), dh0.data(), nullptr}, s.grads().data(),
@@ -90,6 +92,7 @@ TEST_CASE("stacked") {
     check_gradient("dx", x.data(), dx.data(), x.size(), objective);
     check_gradient("dh0", h0.data(), dh0.data(), h0.size(), objective);
     check_gradient("dc0", c0.data(), dc0.data(), c0.size(), objective);
-    for (int l = 0; l < L; l++) s.layers[l].check_grads_numerically("layer " + std::to_string(l), objective);
+    for (int l = 0; l < L; l++)
+      s.layers[l].check_grads_numerically("layer " + std::to_string(l), objective);
   }
 }

@@ -50,7 +50,8 @@ void bidirectional_forward(float* out, BidirectionalCache<Cell> cache, Bidirecti
   const int BH = B * H;
   Cell::forward(cache.fw, p.fw, x, h0, c0, T, B, C, H);
   sequence_reverse(cache.x_rev, x, T, B * C);
-  Cell::forward(cache.bw, p.bw, cache.x_rev, state_slot(h0, 1, BH), state_slot(c0, 1, BH), T, B, C, H);
+  Cell::forward(cache.bw, p.bw, cache.x_rev, state_slot(h0, 1, BH), state_slot(c0, 1, BH), T, B, C,
+                H);
   // The backward cell's output for time t is its step T-1-t, i.e. slot T-t of its h.
   for (int t = 0; t < T; t++)
     concat_forward(out + t * 2 * BH, cache.fw.h + (t + 1) * BH, cache.bw.h + (T - t) * BH, B, H, H);
@@ -61,12 +62,13 @@ void bidirectional_forward(float* out, BidirectionalCache<Cell> cache, Bidirecti
 template <class Cell>
 void bidirectional_backward(RecurrentInGrads din, BidirectionalParams<Cell> grad,
                             RecurrentOutGrads dout, float* scratch, BidirectionalCache<Cell> cache,
-                            BidirectionalParams<Cell> p, const float* x, int T, int B, int C, int H) {
+                            BidirectionalParams<Cell> p, const float* x, int T, int B, int C,
+                            int H) {
   const int BH = B * H;
   float* cell_scratch = scratch;
   float* dh_fw = scratch + Cell::scratch_floats(T, B, H);  // (T, B, H)
-  float* dh_bw = dh_fw + size_t(T) * BH;                    // (T, B, H) in the backward cell's order
-  float* dx_rev = dh_bw + size_t(T) * BH;                   // (T, B, C) likewise
+  float* dh_bw = dh_fw + size_t(T) * BH;                   // (T, B, H) in the backward cell's order
+  float* dx_rev = dh_bw + size_t(T) * BH;                  // (T, B, C) likewise
   if (dout.dh) {
     std::memset(dh_fw, 0, sizeof(float) * 2 * size_t(T) * BH);
     for (int t = 0; t < T; t++)
@@ -76,10 +78,10 @@ void bidirectional_backward(RecurrentInGrads din, BidirectionalParams<Cell> grad
                  {dout.dh ? dh_fw : nullptr, dout.dh_last, dout.dc_last}, cell_scratch, cache.fw,
                  p.fw, x, T, B, C, H);
   if (din.dx) std::memset(dx_rev, 0, sizeof(float) * size_t(T) * B * C);
-  Cell::backward({din.dx ? dx_rev : nullptr, state_slot(din.dh0, 1, BH), state_slot(din.dc0, 1, BH)},
-                 grad.bw,
-                 {dout.dh ? dh_bw : nullptr, state_slot(dout.dh_last, 1, BH), state_slot(dout.dc_last, 1, BH)},
-                 cell_scratch, cache.bw, p.bw, cache.x_rev, T, B, C, H);
+  Cell::backward(
+      {din.dx ? dx_rev : nullptr, state_slot(din.dh0, 1, BH), state_slot(din.dc0, 1, BH)}, grad.bw,
+      {dout.dh ? dh_bw : nullptr, state_slot(dout.dh_last, 1, BH), state_slot(dout.dc_last, 1, BH)},
+      cell_scratch, cache.bw, p.bw, cache.x_rev, T, B, C, H);
   if (din.dx) sequence_reverse_add(din.dx, dx_rev, T, B * C);
 }
 

@@ -62,7 +62,7 @@ void conv2d_forward(float* out, Conv2dParams p, const float* x, float* scratch, 
 void conv2d_backward(float* dx, Conv2dParams grad, const float* dout, float* scratch,
                      Conv2dParams p, const float* x, Conv2dShape s) {
   const int P = conv2d_out_h(s) * conv2d_out_w(s), CK = s.C * s.KH * s.KW;
-  float* col = scratch;              // (C*KH*KW, OH*OW)
+  float* col = scratch;                    // (C*KH*KW, OH*OW)
   float* dcol = scratch + size_t(CK) * P;  // (C*KH*KW, OH*OW)
   for (int b = 0; b < s.B; b++) {
     const float* dout_b = dout + size_t(b) * s.OC * P;  // (OC, OH*OW)

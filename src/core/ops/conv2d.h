@@ -6,8 +6,8 @@
 namespace nn {
 
 struct Conv2dShape {
-  int B, C, H, W;  // input (B, C, H, W)
-  int OC, KH, KW;  // output channels, kernel size
+  int B, C, H, W;   // input (B, C, H, W)
+  int OC, KH, KW;   // output channels, kernel size
   int stride, pad;  // the same along both axes; padding is with zeros
 };
 

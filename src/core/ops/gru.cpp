@@ -61,8 +61,8 @@ void gru_backward(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout, 
   const int G = 3 * H;
   // The input and hidden projections see the same gradient except in the n part, where r sits
   // between the hidden projection and the sum.
-  float* dgi = scratch;                     // (T, B, 3H) wrt x·W_ihᵀ + b_ih
-  float* dgh = dgi + size_t(T) * B * G;     // (T, B, 3H) wrt h_prev·W_hhᵀ + b_hh
+  float* dgi = scratch;                      // (T, B, 3H) wrt x·W_ihᵀ + b_ih
+  float* dgh = dgi + size_t(T) * B * G;      // (T, B, 3H) wrt h_prev·W_hhᵀ + b_hh
   float* dh_next = dgh + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
   state_init(dh_next, dout.dh_last, B * H);
   for (int t = T - 1; t >= 0; t--) {

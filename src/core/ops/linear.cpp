@@ -9,8 +9,8 @@ void linear_forward(float* out, LinearParams p, const float* x, int N, int C, in
   if (p.b) bias_forward(out, p.b, N, OC);
 }
 
-void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p, const float* x,
-                     int N, int C, int OC) {
+void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
+                     const float* x, int N, int C, int OC) {
   if (dx) gemm(false, false, N, C, OC, 1.0f, dout, OC, p.w, C, 1.0f, dx, C);
   gemm(true, false, OC, C, N, 1.0f, dout, OC, x, C, 1.0f, grad.w, C);
   if (grad.b) bias_backward(grad.b, dout, N, OC);

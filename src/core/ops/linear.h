@@ -11,8 +11,8 @@ struct LinearParams {
 void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC);
 
 // Adds into dx (N, C) and into grad.w, grad.b. dx or grad.b may be null when not wanted.
-void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p, const float* x,
-                     int N, int C, int OC);
+void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
+                     const float* x, int N, int C, int OC);
 
 // out (N, OC) += b (OC) on every row, and its backward: db (OC) += column sums of dout (N, OC).
 // Shared by every layer that adds a bias vector to rows of a gemm result.

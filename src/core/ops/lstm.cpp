@@ -61,9 +61,9 @@ void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0
 void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout, float* scratch,
                    LstmCache cache, LstmParams p, const float* x, int T, int B, int C, int H) {
   const int G = 4 * H;
-  float* dgates = scratch;                     // (T, B, 4H) before the nonlinearities
+  float* dgates = scratch;                      // (T, B, 4H) before the nonlinearities
   float* dh_next = dgates + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
-  float* dc_next = dh_next + B * H;            // (B, H)
+  float* dc_next = dh_next + B * H;             // (B, H)
   state_init(dh_next, dout.dh_last, B * H);
   state_init(dc_next, dout.dc_last, B * H);
   for (int t = T - 1; t >= 0; t--) {

@@ -27,7 +27,8 @@ void maxpool2d_forward(float* out, int* argmax, const float* x, Pool2dShape s) {
 void maxpool2d_backward(float* dx, const float* dout, const int* argmax, Pool2dShape s) {
   const int P = maxpool2d_out_h(s) * maxpool2d_out_w(s);
   for (int plane = 0; plane < s.B * s.C; plane++)
-    for (int o = 0; o < P; o++) dx[plane * s.H * s.W + argmax[plane * P + o]] += dout[plane * P + o];
+    for (int o = 0; o < P; o++)
+      dx[plane * s.H * s.W + argmax[plane * P + o]] += dout[plane * P + o];
 }
 
 }  // namespace nn

@@ -4,7 +4,7 @@ namespace nn {
 
 struct Pool2dShape {
   int B, C, H, W;  // input (B, C, H, W)
-  int K, stride;    // square window K×K
+  int K, stride;   // square window K×K
 };
 
 int maxpool2d_out_h(Pool2dShape s);

@@ -33,7 +33,7 @@ void rnn_forward(RnnCache cache, RnnParams p, const float* x, const float* h0, i
 
 void rnn_backward(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout, float* scratch,
                   RnnCache cache, RnnParams p, const float* x, int T, int B, int C, int H) {
-  float* dpre = scratch;                     // (T, B, H) before the tanh
+  float* dpre = scratch;                      // (T, B, H) before the tanh
   float* dh_next = dpre + size_t(T) * B * H;  // (B, H) flowing from step t+1 into step t
   state_init(dh_next, dout.dh_last, B * H);
   for (int t = T - 1; t >= 0; t--) {
