@@ -52,7 +52,7 @@ void momentum_step(float* w, const float* g, float* v, std::size_t n, double lr,
 // The gradient is wanted at the look-ahead point w − αΔ, not at w. Instead of moving the weights
 // there and back around every backward pass, this optimizer keeps the look-ahead point itself as
 // the parameters: w̃ = w − αΔ. Substituting Δ' = αΔ + ηg into w̃' = w' − αΔ' gives
-//   w̃' = w − Δ' − αΔ' = (w̃ + αΔ) − Δ' − αΔ' = w̃ − (ηg + αΔ')
+//   w̃' = w − Δ' − αΔ' = (w̃ + αΔ) − (αΔ + ηg) − αΔ' = w̃ − (ηg + αΔ')
 // with g = ∇E(w̃), the gradient at the stored parameters. With v = Δ/η this is exactly
 // torch.optim.SGD(nesterov=True): v = α·v + g; w̃ -= η·(g + α·v).
 // So a training loop does nothing special: forward, backward and step at the stored weights.
