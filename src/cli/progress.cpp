@@ -1,0 +1,36 @@
+#include "cli/progress.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+namespace nn::cli {
+
+Progress::Progress(const char* label, long total)
+    : label_(label), total_(total > 0 ? total : 1), enabled_(isatty(STDERR_FILENO)),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_ - std::chrono::seconds(1)) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(long done, const std::string& status) {
+  if (!enabled_ || finished_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  last_draw_ = now;
+  constexpr int kWidth = 30;
+  int filled = int(kWidth * done / total_);
+  char bar[kWidth + 1];
+  for (int i = 0; i < kWidth; i++) bar[i] = i < filled ? '#' : '.';
+  bar[kWidth] = '\0';
+  double seconds = std::chrono::duration<double>(now - start_).count();
+  std::fprintf(stderr, "\r%s [%s] %ld/%ld %.1fs %s\033[K", label_, bar, done, total_, seconds, status.c_str());
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (!enabled_ || finished_) return;
+  finished_ = true;
+  std::fprintf(stderr, "\n");
+}
+
+}  // namespace nn::cli
