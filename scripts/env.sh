@@ -9,6 +9,9 @@ export NNLAB_ROOT NNLAB_CACHE
 export NNLAB_IMGUI_DIR="$NNLAB_CACHE/imgui-src"
 export NNLAB_SDL2_WASM_DIR="$NNLAB_CACHE/sdl2-wasm"
 export NNLAB_NODE_MODULES="$NNLAB_CACHE/node/node_modules"
+export NNLAB_MNIST_DIR="$NNLAB_CACHE/mnist"
+# The corpus of the char-RNN demo is in no registry; it sits beside the project.
+export NNLAB_SHAKESPEARE="${NNLAB_SHAKESPEARE:-$(cd "$NNLAB_ROOT/.." && pwd)/shared/data/tinyshakespeare.txt}"
 
 nnlab_log() { printf '\033[1m[nnlab]\033[0m %s\n' "$*" >&2; }
 nnlab_die() { printf '\033[1;31m[nnlab] error:\033[0m %s\n' "$*" >&2; exit 1; }

