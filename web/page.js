@@ -36,6 +36,33 @@ var Module = {
   onAbort: (what) => showError(String(what)),
 };
 
+// Files the user opens or drops reach the lab by value: copied into wasm memory and queued
+// (src/app/file_transfer.cpp). They are parsed there, never run.
+Module.nnlabDeliverFile = (purpose, name, bytes) => {
+  const pointer = Module._malloc(bytes.length);
+  if (!pointer) {
+    Module.nnlabRejectFile(purpose, name, `${name} does not fit in memory`);
+    return;
+  }
+  Module.HEAPU8.set(bytes, pointer);
+  Module.ccall('nnlab_file_opened', null, ['string', 'string', 'number', 'number'], [purpose, name, pointer, bytes.length]);
+};
+Module.nnlabRejectFile = (purpose, name, message) =>
+  Module.ccall('nnlab_file_rejected', null, ['string', 'string', 'string'], [purpose, name, message]);
+
+const kMaxDroppedBytes = 256 * 1024 * 1024;
+Module.canvas.addEventListener('dragover', (event) => event.preventDefault());
+Module.canvas.addEventListener('drop', async (event) => {
+  event.preventDefault();
+  const file = event.dataTransfer.files[0];
+  if (!file) return;
+  if (file.size > kMaxDroppedBytes) {
+    Module.nnlabRejectFile('drop', file.name, `${file.name} is too large (${file.size} bytes)`);
+    return;
+  }
+  Module.nnlabDeliverFile('drop', file.name, new Uint8Array(await file.arrayBuffer()));
+});
+
 window.addEventListener('error', (event) => showError(event.message || 'unexpected error'));
 window.addEventListener('unhandledrejection', (event) => showError(String(event.reason)));
 // Keep the browser's context menu off the canvas, where right-drag belongs to the lab.

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "app/embedded_files.h"
+#include "app/file_transfer.h"
 #include "app/gl.h"
 #include "app/style.h"
+#include "data/file.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
@@ -141,6 +143,12 @@ void frame(App& app) {
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) app.quit = true;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) app.quit = true;
+    if (event.type == SDL_DROPFILE) {
+      std::vector<std::uint8_t> bytes;
+      Status status = read_file(event.drop.file, bytes, 256u << 20);
+      file_dropped(event.drop.file, std::move(bytes), status.error);
+      SDL_free(event.drop.file);
+    }
   }
   float pixel_ratio = framebuffer_pixel_ratio(app.window);
   if (pixel_ratio != app.pixel_ratio) load_fonts(app, pixel_ratio);

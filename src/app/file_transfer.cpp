@@ -1,0 +1,129 @@
+#include "app/file_transfer.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <deque>
+#include <mutex>
+
+#include "data/file.h"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
+namespace nn {
+
+namespace {
+
+constexpr std::size_t kMaxOpenedBytes = 256u << 20;
+
+// Files arrive from JavaScript callbacks and SDL events, outside any panel: they wait here.
+std::mutex& queue_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::deque<OpenedFile>& queue() {
+  static std::deque<OpenedFile> q;
+  return q;
+}
+
+void enqueue(OpenedFile file) {
+  std::lock_guard<std::mutex> lock(queue_mutex());
+  queue().push_back(std::move(file));
+}
+
+}  // namespace
+
+#if defined(__EMSCRIPTEN__)
+
+EM_JS(void, js_download, (const char* name, const std::uint8_t* data, int size), {
+  // slice() copies out of the shared wasm memory: Blobs cannot be made from shared buffers.
+  const blob = new Blob([HEAPU8.slice(data, data + size)], {type: 'application/octet-stream'});
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = UTF8ToString(name);
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10000);
+});
+
+EM_JS(void, js_open_file, (const char* purpose, const char* accept, int max_bytes), {
+  const tag = UTF8ToString(purpose);
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.accept = UTF8ToString(accept);
+  input.onchange = async () => {
+    const file = input.files[0];
+    if (!file) return;
+    if (file.size > max_bytes) {
+      Module.nnlabRejectFile(tag, file.name, `${file.name} is too large (${file.size} bytes)`);
+      return;
+    }
+    Module.nnlabDeliverFile(tag, file.name, new Uint8Array(await file.arrayBuffer()));
+  };
+  input.click();
+});
+
+// JavaScript hands over a file: the bytes are copied into wasm memory, then queued here.
+extern "C" EMSCRIPTEN_KEEPALIVE void nnlab_file_opened(const char* purpose, const char* name, std::uint8_t* data, int size) {
+  OpenedFile file{purpose, name, std::vector<std::uint8_t>(data, data + size)};
+  std::free(data);
+  enqueue(std::move(file));
+}
+
+extern "C" EMSCRIPTEN_KEEPALIVE void nnlab_file_rejected(const char* purpose, const char* name, const char* error) {
+  enqueue(OpenedFile{purpose, name, {}, error});
+}
+
+Status file_save(const std::string& filename, const std::vector<std::uint8_t>& bytes, std::string& where) {
+  js_download(filename.c_str(), bytes.data(), int(bytes.size()));
+  where = "downloaded as " + filename;
+  return Status::success();
+}
+
+void file_request_open(const std::string& purpose, const char* accept, const std::string&) {
+  js_open_file(purpose.c_str(), accept, int(kMaxOpenedBytes));
+}
+
+#else
+
+Status file_save(const std::string& filename, const std::vector<std::uint8_t>& bytes, std::string& where) {
+  std::string temporary = filename + ".tmp";
+  std::FILE* f = std::fopen(temporary.c_str(), "wb");
+  if (!f) return Status::failure("cannot write %s", temporary.c_str());
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(temporary.c_str(), filename.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return Status::failure("cannot write %s", filename.c_str());
+  }
+  where = "saved to " + filename;
+  return Status::success();
+}
+
+void file_request_open(const std::string& purpose, const char*, const std::string& desktop_path) {
+  OpenedFile file{purpose, desktop_path, {}, {}};
+  Status status = read_file(desktop_path, file.bytes, kMaxOpenedBytes);
+  if (!status.ok()) file.error = status.error;
+  enqueue(std::move(file));
+}
+
+#endif
+
+void file_dropped(const std::string& name, std::vector<std::uint8_t> bytes, std::string error) {
+  enqueue(OpenedFile{"drop", name, std::move(bytes), std::move(error)});
+}
+
+bool file_take_opened(const std::string& purpose, OpenedFile& out) {
+  std::lock_guard<std::mutex> lock(queue_mutex());
+  for (auto it = queue().begin(); it != queue().end(); ++it) {
+    if (it->purpose != purpose) continue;
+    out = std::move(*it);
+    queue().erase(it);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace nn

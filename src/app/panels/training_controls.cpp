@@ -1,0 +1,69 @@
+#include "app/panels/training_controls.h"
+
+#include <cstdio>
+#include <string>
+
+#include "imgui.h"
+
+namespace nn {
+
+namespace {
+
+const OptimizerKind kOptimizers[] = {OptimizerKind::Sgd, OptimizerKind::Momentum, OptimizerKind::Nesterov,
+                                     OptimizerKind::RmsProp, OptimizerKind::Adam};
+const char* const kOptimizerLabels[] = {"SGD", "Momentum", "Nesterov", "RMSprop", "Adam"};
+
+}  // namespace
+
+TrainingAction training_controls(TrainingWorker& worker, TrainingControls& controls, double samples_per_step,
+                                 const char* sample_unit) {
+  TrainingAction action = TrainingAction::None;
+  bool running = worker.running();
+  if (ImGui::Button(running ? "Pause" : "Train", ImVec2(90, 0))) running ? worker.pause() : worker.run();
+  ImGui::SameLine();
+  ImGui::BeginDisabled(running);
+  if (ImGui::Button("Step")) worker.step_once();
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) action = TrainingAction::Reset;
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90);
+  ImGui::InputInt("seed", &controls.seed);
+  if (controls.seed < 0) controls.seed = 0;
+  ImGui::SameLine();
+  if (ImGui::Button("Save")) action = TrainingAction::Save;
+  ImGui::SameLine();
+  if (ImGui::Button("Load")) action = TrainingAction::Load;
+
+  int optimizer = 0;
+  for (int i = 0; i < 5; i++)
+    if (kOptimizers[i] == controls.optimizer) optimizer = i;
+  ImGui::SetNextItemWidth(130);
+  if (ImGui::Combo("optimizer", &optimizer, kOptimizerLabels, 5)) {
+    controls.optimizer = kOptimizers[optimizer];
+    action = TrainingAction::OptimizerChanged;
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::SliderFloat("learning rate", &controls.learning_rate, 1e-5f, 1.0f, "%.2e", ImGuiSliderFlags_Logarithmic))
+    action = TrainingAction::OptimizerChanged;
+
+  double steps = worker.steps_per_second();
+  ImGui::TextDisabled("%s  %ld steps  %.1f steps/s  %.0f %s/s", running ? "training" : "paused", worker.steps_done(), steps,
+                      steps * samples_per_step, sample_unit);
+  return action;
+}
+
+void training_error_banner(TrainingWorker& worker) {
+  std::string error = worker.error();
+  if (error.empty()) return;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.10f, 0.10f, 1.0f));
+  ImGui::BeginChild("error", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 3.2f), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::TextWrapped("%s", error.c_str());
+  if (ImGui::SmallButton("Dismiss")) worker.clear_error();
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace nn

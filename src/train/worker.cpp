@@ -1,0 +1,110 @@
+#include "train/worker.h"
+
+namespace nn {
+
+void TrainingWorker::start(StepFn step, PublishFn publish, std::chrono::milliseconds publish_every) {
+  stop();
+  step_ = std::move(step);
+  publish_ = std::move(publish);
+  publish_every_ = publish_every;
+  mode_ = Mode::Paused;
+  steps_done_ = 0;
+  steps_per_second_ = 0.0;
+  clear_error();
+  thread_ = std::thread([this] { loop(); });
+}
+
+void TrainingWorker::stop() {
+  if (!thread_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    mode_ = Mode::Stopping;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void TrainingWorker::run() {
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (mode_ != Mode::Stopping) mode_ = Mode::Running;
+  }
+  wake_.notify_all();
+}
+
+void TrainingWorker::pause() {
+  std::lock_guard<std::mutex> lock(command_mutex_);
+  if (mode_ != Mode::Stopping) mode_ = Mode::Paused;
+}
+
+void TrainingWorker::step_once() {
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (mode_ == Mode::Paused) mode_ = Mode::SingleStep;
+  }
+  wake_.notify_all();
+}
+
+std::string TrainingWorker::error() const {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  return error_;
+}
+
+void TrainingWorker::clear_error() {
+  std::lock_guard<std::mutex> lock(error_mutex_);
+  error_.clear();
+}
+
+void TrainingWorker::publish_now() {
+  std::lock_guard<std::mutex> session(session_mutex_);
+  std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+  publish_();
+}
+
+void TrainingWorker::loop() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_publish = Clock::now() - publish_every_, rate_start = Clock::now();
+  long rate_steps = 0;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(command_mutex_);
+      wake_.wait(lock, [this] { return mode_ != Mode::Paused; });
+      if (mode_ == Mode::Stopping) return;
+    }
+    Status status;
+    {
+      std::lock_guard<std::mutex> lock(session_mutex_);
+      status = step_();
+      if (status.ok()) {
+        steps_done_++;
+        rate_steps++;
+      }
+      Clock::time_point now = Clock::now();
+      bool single = mode_ == Mode::SingleStep;
+      if (single || !status.ok() || now - last_publish >= publish_every_) {
+        std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+        publish_();
+        last_publish = now;
+      }
+      double seconds = std::chrono::duration<double>(now - rate_start).count();
+      if (seconds >= 1.0) {
+        steps_per_second_ = rate_steps / seconds;
+        rate_steps = 0;
+        rate_start = now;
+      }
+    }
+    if (!status.ok()) {
+      std::lock_guard<std::mutex> lock(error_mutex_);
+      error_ = status.error;
+    }
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (mode_ == Mode::SingleStep || (!status.ok() && mode_ == Mode::Running)) mode_ = Mode::Paused;
+    if (mode_ == Mode::Paused) {
+      steps_per_second_ = 0.0;
+      rate_steps = 0;
+      rate_start = Clock::now();
+    }
+  }
+}
+
+}  // namespace nn

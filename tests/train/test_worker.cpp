@@ -1,0 +1,64 @@
+// The training worker: commands, publishing, errors, and exclusive access to the session.
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "train/worker.h"
+
+namespace {
+
+// Polls for a condition the worker thread should bring about; fails the test after 10 s.
+template <class F>
+bool eventually(F condition) {
+  for (int i = 0; i < 10000; i++) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("worker: paused at start, single steps, runs, pauses, stops") {
+  long session = 0;    // the "model": touched by steps only
+  long published = -1; // what the UI sees
+  nn::TrainingWorker worker;
+  worker.start([&] { session++; return nn::Status::success(); }, [&] { published = session; },
+               std::chrono::milliseconds(0));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK(worker.steps_done() == 0);
+
+  worker.step_once();
+  REQUIRE(eventually([&] { return worker.steps_done() == 1; }));
+  worker.with_snapshot([&] { CHECK(published == 1); });
+  CHECK_FALSE(worker.running());
+
+  worker.run();
+  REQUIRE(eventually([&] { return worker.steps_done() > 100; }));
+  worker.pause();
+  long after_pause = 0;
+  worker.with_session([&] { after_pause = session; });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  worker.with_session([&] { CHECK(session <= after_pause + 1); });  // at most the step in flight
+
+  worker.with_session([&] { session = 1000; });  // the UI resets the model while paused
+  worker.publish_now();
+  worker.with_snapshot([&] { CHECK(published == 1000); });
+  worker.stop();
+}
+
+TEST_CASE("worker: a failing step pauses training and reports its message") {
+  int calls = 0;
+  nn::TrainingWorker worker;
+  worker.start(
+      [&] { return ++calls == 5 ? nn::Status::failure("loss became NaN") : nn::Status::success(); }, [] {},
+      std::chrono::milliseconds(0));
+  worker.run();
+  REQUIRE(eventually([&] { return !worker.error().empty(); }));
+  CHECK(worker.error() == "loss became NaN");
+  REQUIRE(eventually([&] { return !worker.running(); }));
+  CHECK(worker.steps_done() == 4);
+  worker.clear_error();
+  CHECK(worker.error().empty());
+}
