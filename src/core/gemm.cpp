@@ -9,7 +9,6 @@
 #include "core/gemm.h"
 #include "core/gemm_kernel.h"
 #include "core/simd.h"
-#include "core/simd_ops.h"
 #include "core/thread_pool.h"
 
 namespace nn {
@@ -37,12 +36,6 @@ struct PackBuffers {
 PackBuffers& pack_buffers() {
   thread_local PackBuffers buffers;
   return buffers;
-}
-
-// The fallback without SIMD: the same blocking on a 4x4 tile of scalars.
-const GemmKernel& scalar_kernel() {
-  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Scalar, 4, 4>();
-  return kernel;
 }
 
 struct GemmArgs {
@@ -99,7 +92,7 @@ const GemmKernel& kernel_for(SimdBackend backend) {
 #if defined(__wasm_simd128__)
     case SimdBackend::Simd128: return gemm_kernel_simd128();
 #endif
-    default: return scalar_kernel();
+    default: return gemm_kernel_scalar();
   }
 }
 
