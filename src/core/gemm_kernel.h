@@ -1,7 +1,7 @@
 #pragma once
 // The pieces of the blocked GEMM that depend on the instruction set: packing of A and B into
-// micro-panels and the register-blocked micro-kernel. Written once over a simd.h-style ops struct
-// S (simd_ops.h) and instantiated per backend (gemm_avx2.cpp, gemm_simd128.cpp, gemm.cpp).
+// micro-panels and the register-blocked micro-kernel. Written once over an ops struct S from
+// simd_ops.h and instantiated per backend (gemm_avx2.cpp, gemm_simd128.cpp, gemm_scalar.cpp).
 //
 // Packed layouts, zero-padded so the micro-kernel never branches on edges:
 //   A block (m,k) -> ceil(m/MR) panels, each (k, MR): the MR rows of one k next to each other
