@@ -15,12 +15,12 @@ namespace nn {
 
 namespace {
 
-// The B micro-panel (KC x 16 floats = 16 KB) stays in the 32 KB L1 while the micro-kernel sweeps
-// the rows; the A block (MC x KC = 96 KB) stays in L2 (1 MB per core on the EPYC we tune on); the
-// B panel (KC x NC = 1 MB) covers every demo layer's width in one slice, so A is packed once per
-// KC slice.
+// The B micro-panel (KC x 24 floats = 24 KB at most) stays in the 32 KB L1 while the micro-kernel
+// sweeps the rows; the A block (MC x KC = 96 KB) stays in L2 (1 MB per core on the EPYC we tune
+// on); the B panel (KC x NC = 1 MB) covers every demo layer's width in one slice, so A is packed
+// once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
-// Below this many flops (about 70 us on one AVX2 core) waking the workers costs more than it saves.
+// Below this many flops (about 45 us on one AVX2 core) waking the workers costs more than it saves.
 constexpr double kParallelMinFlops = 4.0e6;
 
 // Packing buffers of one thread, allocated on its first GEMM and reused by every later one.
