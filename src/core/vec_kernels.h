@@ -256,8 +256,7 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
 
 template <class S>
 constexpr VecKernels make_kernels() {
-  return {add<S>,        mul<S>,           axpy<S>,          scale<S>,           sum<S>,
-          dot<S>,        max<S>,           exp_array<S>,     tanh_array<S>,      sigmoid_array<S>,
+  return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
           softmax_rows<S>, bias_act_rows<S>};
 }
 
