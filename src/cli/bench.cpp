@@ -189,7 +189,8 @@ int cmd_bench(int argc, char** argv) {
           "usage: nnlab bench [--json] [--threads N] [--backend NAME]\n\n"
           "GEMM GFLOP/s at the demo layer shapes (batch M, inputs K, outputs N), forward and both\n"
           "backward products, on each SIMD backend (or only NAME), with N threads (default 1);\n"
-          "then the big shapes on 1 and 2 threads. --json prints one JSON object as the last line.\n");
+          "then the big shapes on 1 and 2 threads. --json prints one JSON object as the last line.\n"
+          "Backends: scalar, avx2+fma (x86-64 with AVX2 and FMA), wasm-simd128 (wasm builds).\n");
       return 0;
     } else {
       std::fprintf(stderr, "nnlab bench: unknown option '%s'\n", argv[i]);
