@@ -20,8 +20,6 @@ namespace {
 // on); the B panel (KC x NC = 1 MB) covers every demo layer's width in one slice, so A is packed
 // once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
-// Below this many flops (about 45 us on one AVX2 core) waking the workers costs more than it saves.
-constexpr double kParallelMinFlops = 4.0e6;
 
 // Packing buffers of one thread, allocated on its first GEMM and reused by every later one.
 struct PackBuffers {
@@ -108,7 +106,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
   const GemmKernel& kr = kernel_for(simd_backend());
   const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
   ThreadPool& pool = default_thread_pool();
-  if (pool.num_threads() == 1 || 2.0 * M * N * K < kParallelMinFlops) {
+  if (pool.num_threads() == 1 || 2.0 * M * N * K < kGemmParallelMinFlops) {
     gemm_blocked(kr, g, 0, M, 0, N);
     return;
   }
