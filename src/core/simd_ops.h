@@ -101,18 +101,20 @@ struct Simd128 {
   static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
   static V div(V a, V b) { return wasm_f32x4_div(a, b); }
   static V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
-  // f32x4.min/max propagate NaN from either operand.
-  static V min(V a, V b) { return wasm_f32x4_min(a, b); }
-  static V max(V a, V b) { return wasm_f32x4_max(a, b); }
+  // pmin(a, b) = b < a ? b : a, one minps in V8 (f32x4.min, NaN-exact, takes several).
+  static V min(V a, V b) { return wasm_f32x4_pmin(a, b); }
+  static V max(V a, V b) { return wasm_f32x4_pmax(a, b); }
   static V bit_and(V a, V b) { return wasm_v128_and(a, b); }
   static V bit_or(V a, V b) { return wasm_v128_or(a, b); }
   static V bit_andnot(V a, V b) { return wasm_v128_andnot(b, a); }  // ~a & b
   static V less(V a, V b) { return wasm_f32x4_lt(a, b); }
   static V select(V mask, V if_true, V if_false) { return wasm_v128_bitselect(if_true, if_false, mask); }
   static V round(V a) { return wasm_f32x4_nearest(a); }
+  // Adding 1.5·2^23 puts integral n in the low mantissa bits, cheaper in V8 than a saturating
+  // float-to-int conversion.
   static V pow2(V n) {
-    v128_t e = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
-    return wasm_i32x4_shl(e, 23);
+    V biased = wasm_f32x4_add(n, wasm_f32x4_splat(12582912.0f));
+    return wasm_i32x4_shl(wasm_i32x4_add(biased, wasm_i32x4_splat(127 - 0x4B400000)), 23);
   }
   // rows[i] lane j <-> rows[j] lane i
   static void transpose(V (&r)[4]) {
