@@ -9,20 +9,17 @@
 #include "core/gemm.h"
 #include "core/gemm_kernel.h"
 #include "core/simd.h"
-#include "core/simd_ops.h"
 #include "core/thread_pool.h"
 
 namespace nn {
 
 namespace {
 
-// The B micro-panel (KC x 16 floats = 16 KB) stays in the 32 KB L1 while the micro-kernel sweeps
-// the rows; the A block (MC x KC = 96 KB) stays in L2 (1 MB per core on the EPYC we tune on); the
-// B panel (KC x NC = 1 MB) covers every demo layer's width in one slice, so A is packed once per
-// KC slice.
+// The B micro-panel (KC x 24 floats = 24 KB at most) stays in the 32 KB L1 while the micro-kernel
+// sweeps the rows; the A block (MC x KC = 96 KB) stays in L2 (1 MB per core on the EPYC we tune
+// on); the B panel (KC x NC = 1 MB) covers every demo layer's width in one slice, so A is packed
+// once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
-// Below this many flops (about 70 us on one AVX2 core) waking the workers costs more than it saves.
-constexpr double kParallelMinFlops = 4.0e6;
 
 // Packing buffers of one thread, allocated on its first GEMM and reused by every later one.
 struct PackBuffers {
@@ -37,12 +34,6 @@ struct PackBuffers {
 PackBuffers& pack_buffers() {
   thread_local PackBuffers buffers;
   return buffers;
-}
-
-// The fallback without SIMD: the same blocking on a 4x4 tile of scalars.
-const GemmKernel& scalar_kernel() {
-  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Scalar, 4, 4>();
-  return kernel;
 }
 
 struct GemmArgs {
@@ -99,7 +90,7 @@ const GemmKernel& kernel_for(SimdBackend backend) {
 #if defined(__wasm_simd128__)
     case SimdBackend::Simd128: return gemm_kernel_simd128();
 #endif
-    default: return scalar_kernel();
+    default: return gemm_kernel_scalar();
   }
 }
 
@@ -115,7 +106,7 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
   const GemmKernel& kr = kernel_for(simd_backend());
   const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
   ThreadPool& pool = default_thread_pool();
-  if (pool.num_threads() == 1 || 2.0 * M * N * K < kParallelMinFlops) {
+  if (pool.num_threads() == 1 || 2.0 * M * N * K < kGemmParallelMinFlops) {
     gemm_blocked(kr, g, 0, M, 0, N);
     return;
   }

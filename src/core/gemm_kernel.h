@@ -1,7 +1,7 @@
 #pragma once
 // The pieces of the blocked GEMM that depend on the instruction set: packing of A and B into
-// micro-panels and the register-blocked micro-kernel. Written once over a simd.h-style ops struct
-// S (simd_ops.h) and instantiated per backend (gemm_avx2.cpp, gemm_simd128.cpp, gemm.cpp).
+// micro-panels and the register-blocked micro-kernel. Written once over an ops struct S from
+// simd_ops.h and instantiated per backend (gemm_avx2.cpp, gemm_simd128.cpp, gemm_scalar.cpp).
 //
 // Packed layouts, zero-padded so the micro-kernel never branches on edges:
 //   A block (m,k) -> ceil(m/MR) panels, each (k, MR): the MR rows of one k next to each other
@@ -54,17 +54,24 @@ void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
   }
 }
 
-template <int NR>
+template <class S, int NR>
 void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
+  constexpr int L = S::kLanes;
   for (int j0 = 0; j0 < n; j0 += NR, dst += NR * k) {
     int cols = n - j0 < NR ? n - j0 : NR;
     if (trans) {
-      for (int c = 0; c < cols; c++) {
-        const float* src = b + (j0 + c) * ldb;
-        for (int p = 0; p < k; p++) dst[p * NR + c] = src[p];
-      }
-      for (int c = cols; c < NR; c++)
-        for (int p = 0; p < k; p++) dst[p * NR + c] = 0.0f;
+      // B is stored (n,k): L rows of L floats at a time are transposed in registers.
+      const float* src = b + j0 * ldb;
+      int p0 = 0;
+      for (; p0 + L <= k; p0 += L)
+        for (int c0 = 0; c0 < NR; c0 += L) {
+          typename S::V r[L];
+          for (int i = 0; i < L; i++) r[i] = c0 + i < cols ? S::load(src + (c0 + i) * ldb + p0) : S::zero();
+          S::transpose(r);
+          for (int i = 0; i < L; i++) S::store(dst + (p0 + i) * NR + c0, r[i]);
+        }
+      for (int p = p0; p < k; p++)
+        for (int c = 0; c < NR; c++) dst[p * NR + c] = c < cols ? src[c * ldb + p] : 0.0f;
     } else {
       const float* src = b + j0;
       for (int p = 0; p < k; p++, src += ldb) {
@@ -126,7 +133,7 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
 
 template <class S, int MR, int NV>
 constexpr GemmKernel make_kernel() {
-  return {MR, NV * S::kLanes, pack_a<MR>, pack_b<NV * S::kLanes>, micro<S, MR, NV>};
+  return {MR, NV * S::kLanes, pack_a<MR>, pack_b<S, NV * S::kLanes>, micro<S, MR, NV>};
 }
 
 }  // namespace

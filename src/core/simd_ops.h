@@ -27,6 +27,7 @@ struct Scalar {
   static V add(V a, V b) { return a + b; }
   static V mul(V a, V b) { return a * b; }
   static V fmadd(V a, V b, V c) { return a * b + c; }
+  static void transpose(V (&)[1]) {}
 };
 
 #if defined(NNLAB_SIMD_AVX2)
@@ -56,6 +57,24 @@ struct Avx2Fma {
     __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
     return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
+  // rows[i] lane j <-> rows[j] lane i
+  static void transpose(V (&r)[8]) {
+    V t[8], u[8];
+    for (int i = 0; i < 8; i += 2) {
+      t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+      u[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int i = 0; i < 4; i++) {
+      r[i] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x20);
+      r[i + 4] = _mm256_permute2f128_ps(u[i], u[i + 4], 0x31);
+    }
+  }
   static float hsum(V a) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
@@ -82,18 +101,29 @@ struct Simd128 {
   static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
   static V div(V a, V b) { return wasm_f32x4_div(a, b); }
   static V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
-  // f32x4.min/max propagate NaN from either operand.
-  static V min(V a, V b) { return wasm_f32x4_min(a, b); }
-  static V max(V a, V b) { return wasm_f32x4_max(a, b); }
+  // pmin(a, b) = b < a ? b : a, one minps in V8 (f32x4.min, NaN-exact, takes several).
+  static V min(V a, V b) { return wasm_f32x4_pmin(a, b); }
+  static V max(V a, V b) { return wasm_f32x4_pmax(a, b); }
   static V bit_and(V a, V b) { return wasm_v128_and(a, b); }
   static V bit_or(V a, V b) { return wasm_v128_or(a, b); }
   static V bit_andnot(V a, V b) { return wasm_v128_andnot(b, a); }  // ~a & b
   static V less(V a, V b) { return wasm_f32x4_lt(a, b); }
   static V select(V mask, V if_true, V if_false) { return wasm_v128_bitselect(if_true, if_false, mask); }
   static V round(V a) { return wasm_f32x4_nearest(a); }
+  // Adding 1.5·2^23 puts integral n in the low mantissa bits, cheaper in V8 than a saturating
+  // float-to-int conversion.
   static V pow2(V n) {
-    v128_t e = wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127));
-    return wasm_i32x4_shl(e, 23);
+    V biased = wasm_f32x4_add(n, wasm_f32x4_splat(12582912.0f));
+    return wasm_i32x4_shl(wasm_i32x4_add(biased, wasm_i32x4_splat(127 - 0x4B400000)), 23);
+  }
+  // rows[i] lane j <-> rows[j] lane i
+  static void transpose(V (&r)[4]) {
+    V t0 = wasm_i32x4_shuffle(r[0], r[1], 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r[0], r[1], 2, 6, 3, 7);
+    V t2 = wasm_i32x4_shuffle(r[2], r[3], 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r[2], r[3], 2, 6, 3, 7);
+    r[0] = wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+    r[1] = wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+    r[2] = wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+    r[3] = wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
   }
   static float hsum(V a) {
     V s = wasm_f32x4_add(a, wasm_i32x4_shuffle(a, a, 2, 3, 0, 1));

@@ -7,8 +7,9 @@ namespace nn {
 
 namespace {
 
-constexpr VecKernels kScalarKernels = {vec_add_ref, vec_mul_ref, vec_axpy_ref, vec_scale_ref,
-                                       vec_sum_ref, vec_dot_ref, vec_max_ref,  vec_exp_ref,
+// The scalar backend is the reference twins themselves.
+constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
+                                       vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_exp_ref,
                                        vec_tanh_ref, vec_sigmoid_ref, softmax_rows_ref, bias_act_rows_ref};
 
 const VecKernels& kernels() {

@@ -101,6 +101,7 @@ template <class S, class F>
 void map(float* out, const float* x, int n, F f) {
   constexpr int L = S::kLanes;
   int i = 0;
+#pragma GCC unroll 4
   for (; i + L <= n; i += L) S::store(out + i, f(S::load(x + i)));
   if (i < n) {
     float buf[L] = {};
@@ -114,6 +115,7 @@ template <class S, class F>
 void map2(float* out, const float* a, const float* b, int n, F f) {
   constexpr int L = S::kLanes;
   int i = 0;
+#pragma GCC unroll 4
   for (; i + L <= n; i += L) S::store(out + i, f(S::load(a + i), S::load(b + i)));
   if (i < n) {
     float bufa[L] = {}, bufb[L] = {};
@@ -256,8 +258,7 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
 
 template <class S>
 constexpr VecKernels make_kernels() {
-  return {add<S>,        mul<S>,           axpy<S>,          scale<S>,           sum<S>,
-          dot<S>,        max<S>,           exp_array<S>,     tanh_array<S>,      sigmoid_array<S>,
+  return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
           softmax_rows<S>, bias_act_rows<S>};
 }
 

@@ -169,11 +169,13 @@ TEST_CASE("gemm with K == 0 or alpha == 0 scales C by beta") {
 }
 
 TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
-  // Shapes above the parallel threshold: wide C (split by columns), then tall C (split by rows).
-  const Case shapes[] = {{false, true, 64, 203, 190}, {true, false, 301, 20, 400}, {false, false, 45, 130, 700}};
+  // Shapes above the parallel threshold: wide C (split by columns), tall C (split by rows), and
+  // one in between, split one way or the other depending on the backend's tile.
+  const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {false, false, 45, 130, 900}};
   for_each_backend([&] {
     for (const Case& t : shapes) {
       CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K);
+      REQUIRE(2.0 * t.M * t.N * t.K >= nn::kGemmParallelMinFlops);
       std::mt19937 rng(7);
       std::uniform_real_distribution<float> u(-1.0f, 1.0f);
       std::vector<float> A(size_t(t.M) * t.K), B(size_t(t.K) * t.N), C0(size_t(t.M) * t.N);
