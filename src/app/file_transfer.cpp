@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <map>
 #include <mutex>
 
 #include "data/file.h"
@@ -26,9 +27,14 @@ std::deque<OpenedFile>& queue() {
   static std::deque<OpenedFile> q;
   return q;
 }
+std::map<std::string, float>& in_flight() {  // purpose -> fraction downloaded
+  static std::map<std::string, float> m;
+  return m;
+}
 
 void enqueue(OpenedFile file) {
   std::lock_guard<std::mutex> lock(queue_mutex());
+  in_flight().erase(file.purpose);
   queue().push_back(std::move(file));
 }
 
@@ -65,9 +71,35 @@ EM_JS(void, js_open_file, (const char* purpose, const char* accept, int max_byte
   input.click();
 });
 
+EM_JS(void, js_fetch, (const char* purpose, const char* url), {
+  const tag = UTF8ToString(purpose);
+  const path = UTF8ToString(url);
+  (async () => {
+    const response = await fetch(path);
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    const total = Number(response.headers.get('Content-Length')) || 0;
+    let loaded = 0;
+    const counted = response.body.pipeThrough(new TransformStream({
+      transform(chunk, controller) {
+        loaded += chunk.length;
+        if (total) Module.ccall('nnlab_file_progress', null, ['string', 'number'], [tag, loaded / total]);
+        controller.enqueue(chunk);
+      },
+    }));
+    const stream = path.endsWith('.gz') ? counted.pipeThrough(new DecompressionStream('gzip')) : counted;
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  })().then((bytes) => Module.nnlabDeliverFile(tag, path, bytes),
+            (error) => Module.nnlabRejectFile(tag, path, `could not load ${path}: ${error.message || error}`));
+});
+
+extern "C" EMSCRIPTEN_KEEPALIVE void nnlab_file_progress(const char* purpose, float fraction) {
+  std::lock_guard<std::mutex> lock(queue_mutex());
+  in_flight()[purpose] = fraction;
+}
+
 // JavaScript hands over a file: the bytes are copied into wasm memory, then queued here.
 extern "C" EMSCRIPTEN_KEEPALIVE void nnlab_file_opened(const char* purpose, const char* name, std::uint8_t* data, int size) {
-  OpenedFile file{purpose, name, std::vector<std::uint8_t>(data, data + size)};
+  OpenedFile file{purpose, name, std::vector<std::uint8_t>(data, data + size), {}};
   std::free(data);
   enqueue(std::move(file));
 }
@@ -84,6 +116,14 @@ Status file_save(const std::string& filename, const std::vector<std::uint8_t>& b
 
 void file_request_open(const std::string& purpose, const char* accept, const std::string&) {
   js_open_file(purpose.c_str(), accept, int(kMaxOpenedBytes));
+}
+
+void file_fetch(const std::string& purpose, const std::string& url, const std::string&) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mutex());
+    in_flight()[purpose] = 0.0f;
+  }
+  js_fetch(purpose.c_str(), url.c_str());
 }
 
 #else
@@ -109,10 +149,23 @@ void file_request_open(const std::string& purpose, const char*, const std::strin
   enqueue(std::move(file));
 }
 
+void file_fetch(const std::string& purpose, const std::string&, const std::string& desktop_path) {
+  // Local files read fast enough that a background thread would only add complexity.
+  file_request_open(purpose, "", desktop_path);
+}
+
 #endif
 
 void file_dropped(const std::string& name, std::vector<std::uint8_t> bytes, std::string error) {
   enqueue(OpenedFile{"drop", name, std::move(bytes), std::move(error)});
+}
+
+bool file_progress(const std::string& purpose, float& fraction) {
+  std::lock_guard<std::mutex> lock(queue_mutex());
+  auto it = in_flight().find(purpose);
+  if (it == in_flight().end()) return false;
+  fraction = it->second;
+  return true;
 }
 
 bool file_take_opened(const std::string& purpose, OpenedFile& out) {

@@ -27,6 +27,14 @@ Status file_save(const std::string& filename, const std::vector<std::uint8_t>& b
 // Browser: opens the file picker. Desktop: reads `desktop_path` now (if it exists).
 void file_request_open(const std::string& purpose, const char* accept, const std::string& desktop_path);
 
+// Loads a data file the app ships or knows about, for `purpose`, without blocking the UI.
+// Browser: fetches `url` from the page's origin (a .gz is decompressed by the browser).
+// Desktop: reads `desktop_path`. Progress is reported by file_progress().
+void file_fetch(const std::string& purpose, const std::string& url, const std::string& desktop_path);
+
+// Download progress of a fetch in flight, 0..1; false if none is in flight for `purpose`.
+bool file_progress(const std::string& purpose, float& fraction);
+
 // Called by the platform layer when a file is dropped on the window (or could not be read).
 void file_dropped(const std::string& name, std::vector<std::uint8_t> bytes, std::string error = {});
 
