@@ -33,8 +33,11 @@ void TrainingWorker::run() {
 }
 
 void TrainingWorker::pause() {
-  std::lock_guard<std::mutex> lock(command_mutex_);
-  if (mode_ != Mode::Stopping) mode_ = Mode::Paused;
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    if (mode_ != Mode::Stopping) mode_ = Mode::Paused;
+  }
+  wake_.notify_all();  // ends a slow-motion wait at once
 }
 
 void TrainingWorker::step_once() {
@@ -72,6 +75,18 @@ void TrainingWorker::loop() {
       if (mode_ == Mode::Stopping) return;
     }
     Status status;
+    Clock::time_point step_start = Clock::now();
+    bool finished = false;
+    {
+      std::lock_guard<std::mutex> lock(session_mutex_);
+      finished = finished_ && finished_();
+    }
+    if (finished) {
+      std::lock_guard<std::mutex> lock(command_mutex_);
+      if (mode_ != Mode::Stopping) mode_ = Mode::Paused;
+      steps_per_second_ = 0.0;
+      continue;
+    }
     {
       std::lock_guard<std::mutex> lock(session_mutex_);
       status = step_();
@@ -96,6 +111,12 @@ void TrainingWorker::loop() {
     if (!status.ok()) {
       std::lock_guard<std::mutex> lock(error_mutex_);
       error_ = status.error;
+    }
+    double rate = max_rate_.load();
+    if (rate > 0.0 && mode_ == Mode::Running) {
+      std::unique_lock<std::mutex> lock(command_mutex_);
+      auto next = step_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
+      wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running; });
     }
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (mode_ == Mode::SingleStep || (!status.ok() && mode_ == Mode::Running)) mode_ = Mode::Paused;

@@ -37,6 +37,15 @@ class TrainingWorker {
   void run();
   void pause();
   void step_once();
+
+  // Slow motion: at most this many steps a second (0: as fast as possible). A six-sentence epoch
+  // takes microseconds; watching it learn needs a slower pace.
+  void set_max_steps_per_second(double rate) { max_rate_ = rate; }
+  // Checked before every step: when it returns true the worker pauses (e.g. 500 epochs done).
+  void set_finished(std::function<bool()> finished) {
+    std::lock_guard<std::mutex> lock(session_mutex_);
+    finished_ = std::move(finished);
+  }
   bool running() const { return mode_.load() == Mode::Running; }
 
   // The last error a step returned (divergence...), empty if none; the worker pauses on errors.
@@ -77,6 +86,8 @@ class TrainingWorker {
   std::mutex snapshot_mutex_;
   mutable std::mutex error_mutex_;
   std::string error_;
+  std::function<bool()> finished_;
+  std::atomic<double> max_rate_{0.0};
   std::atomic<double> steps_per_second_{0.0};
   std::atomic<long> steps_done_{0};
 };

@@ -62,3 +62,13 @@ TEST_CASE("worker: a failing step pauses training and reports its message") {
   worker.clear_error();
   CHECK(worker.error().empty());
 }
+
+TEST_CASE("worker: pauses by itself when the run is finished") {
+  int session = 0;
+  nn::TrainingWorker worker;
+  worker.start([&] { session++; return nn::Status::success(); }, [] {}, std::chrono::milliseconds(0));
+  worker.set_finished([&] { return session >= 50; });
+  worker.run();
+  REQUIRE(eventually([&] { return !worker.running(); }));
+  worker.with_session([&] { CHECK(session == 50); });
+}
