@@ -16,6 +16,7 @@ struct Command {
 const Command kCommands[] = {
     {"info", nn::cli::cmd_info, "build and machine information (SIMD backend, threads)"},
     {"bench", nn::cli::cmd_bench, "benchmark the kernels (GEMM GFLOP/s per backend)"},
+    {"nextword", nn::cli::cmd_nextword, "train the next-word LSTM on six sentences"},
 };
 
 void print_usage(FILE* out) {
