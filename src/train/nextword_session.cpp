@@ -1,5 +1,6 @@
 #include "train/nextword_session.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -117,6 +118,16 @@ Status nextword_session_step(NextWordSession& s) {
   if (!all_finite(m.params.value)) return diverged(s, "an updated parameter is not finite");
   s.epoch++;
   s.loss.push(float(s.epoch), loss);
+  return Status::success();
+}
+
+Status nextword_session_train(NextWordSession& s, long max_epochs, double budget_ms) {
+  auto start = std::chrono::steady_clock::now();
+  for (long e = 0; e < max_epochs; e++) {
+    if (Status status = nextword_session_step(s); !status.ok()) return status;
+    std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+    if (spent.count() >= budget_ms) break;
+  }
   return Status::success();
 }
 

@@ -58,6 +58,11 @@ Status nextword_session_init(NextWordSession& session, const TrainOptions& optio
 // failure says so and suggests a lower learning rate.
 Status nextword_session_step(NextWordSession& session);
 
+// Up to max_epochs steps, stopping sooner once budget_ms of wall time have passed (after one
+// step at least) or at the first failure: how a frame loop trains without missing frames.
+// session.epoch tells how far it got.
+Status nextword_session_train(NextWordSession& session, long max_epochs, double budget_ms);
+
 // The loss above which training counts as diverged: ten times that of a uniform guess, ln V
 // (22 for the nine words), where the right word gets a probability of e^-22 on average. Non-finite
 // values alone would miss most divergence here: once a far too large step has saturated the
