@@ -111,7 +111,7 @@ Status nextword_session_step(NextWordSession& s) {
   if (float limit = nextword_loss_limit(m.config); loss > limit)
     return diverged(s, "the loss " + format_loss(loss) + " is above " + format_loss(limit));
   if (!all_finite(m.params.grad)) return diverged(s, "a gradient is not finite");
-  // These parameters gave a finite loss and gradients: the state to come back to.
+  // These parameters passed: the state to come back to if the update below goes wrong.
   remember_good(s);
   optimizer_step(s.options.optimizer, s.optim, m.params.value.data(), m.params.grad.data(),
                  m.params.layout.size());

@@ -29,13 +29,13 @@ struct NextWordSession {
   NextWordModel model;
   OptimizerState optim{OptimizerKind::Adam, 0, {}};
   long epoch = 0;     // full-batch epochs trained, counting those of a loaded checkpoint
-  MetricSeries loss;  // (epoch, mean cross-entropy measured during that epoch), epochs from 1
+  MetricSeries loss;  // (epoch from 1, mean cross-entropy measured by that epoch before its update)
 
   std::array<float, kNextWordSteps * kNextWordSentences * kSixSentencesVocab> inputs{};  // (T, B, V)
   std::array<int, kNextWordSentences> targets{};
 
-  // The latest parameters whose loss and gradients were finite, with the optimizer state and
-  // epoch that go with them: what a divergence rolls back to.
+  // The latest parameters whose loss and gradients passed the checks of a step, with the
+  // optimizer state and epoch that go with them: what a divergence rolls back to.
   struct GoodState {
     FloatBuffer params;
     FloatBuffer moments;
