@@ -18,7 +18,7 @@ namespace nn::cli {
 namespace {
 
 constexpr long kDefaultEpochs = 500;
-constexpr long kMaxEpochs = 100'000'000;
+constexpr long kMaxEpochs = 1'000'000;  // the loss history keeps every epoch: 8 MB at most
 constexpr std::size_t kMaxCheckpointBytes = std::size_t(16) << 20;
 
 const char* const kHelp =

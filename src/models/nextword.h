@@ -26,7 +26,7 @@ struct NextWordConfig {
 };
 inline constexpr int kNextWordSteps = kSixSentencesPrefix;      // T: words read per sentence
 inline constexpr int kNextWordSentences = kSixSentencesCount;   // B of the training batch
-inline constexpr int kNextWordMaxHidden = 256;
+inline constexpr int kNextWordMaxHidden = 256;  // far beyond what six sentences need
 
 // Pointers into one buffer of the ParamStore (values, or gradients: the same layout).
 struct NextWordParams {

@@ -1,5 +1,6 @@
 #include "train/nextword_session.h"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -110,13 +111,23 @@ Status nextword_session_step(NextWordSession& s) {
   if (float limit = nextword_loss_limit(m.config); loss > limit)
     return diverged(s, "the loss " + format_loss(loss) + " is above " + format_loss(limit));
   if (!all_finite(m.params.grad)) return diverged(s, "a gradient is not finite");
-  // These parameters gave a finite loss and gradients: the state to come back to.
+  // These parameters passed: the state to come back to if the update below goes wrong.
   remember_good(s);
   optimizer_step(s.options.optimizer, s.optim, m.params.value.data(), m.params.grad.data(),
                  m.params.layout.size());
   if (!all_finite(m.params.value)) return diverged(s, "an updated parameter is not finite");
   s.epoch++;
   s.loss.push(float(s.epoch), loss);
+  return Status::success();
+}
+
+Status nextword_session_train(NextWordSession& s, long max_epochs, double budget_ms) {
+  auto start = std::chrono::steady_clock::now();
+  for (long e = 0; e < max_epochs; e++) {
+    if (Status status = nextword_session_step(s); !status.ok()) return status;
+    std::chrono::duration<double, std::milli> spent = std::chrono::steady_clock::now() - start;
+    if (spent.count() >= budget_ms) break;
+  }
   return Status::success();
 }
 

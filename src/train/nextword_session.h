@@ -29,13 +29,13 @@ struct NextWordSession {
   NextWordModel model;
   OptimizerState optim{OptimizerKind::Adam, 0, {}};
   long epoch = 0;     // full-batch epochs trained, counting those of a loaded checkpoint
-  MetricSeries loss;  // (epoch, mean cross-entropy measured during that epoch), epochs from 1
+  MetricSeries loss;  // (epoch from 1, mean cross-entropy measured by that epoch before its update)
 
   std::array<float, kNextWordSteps * kNextWordSentences * kSixSentencesVocab> inputs{};  // (T, B, V)
   std::array<int, kNextWordSentences> targets{};
 
-  // The latest parameters whose loss and gradients were finite, with the optimizer state and
-  // epoch that go with them: what a divergence rolls back to.
+  // The latest parameters whose loss and gradients passed the checks of a step, with the
+  // optimizer state and epoch that go with them: what a divergence rolls back to.
   struct GoodState {
     FloatBuffer params;
     FloatBuffer moments;
@@ -57,6 +57,11 @@ Status nextword_session_init(NextWordSession& session, const TrainOptions& optio
 // nextword_loss_limit, the session rolls back to its last good state (session.good), and the
 // failure says so and suggests a lower learning rate.
 Status nextword_session_step(NextWordSession& session);
+
+// Up to max_epochs steps, stopping sooner once budget_ms of wall time have passed (after one
+// step at least) or at the first failure: how a frame loop trains without missing frames.
+// session.epoch tells how far it got.
+Status nextword_session_train(NextWordSession& session, long max_epochs, double budget_ms);
 
 // The loss above which training counts as diverged: ten times that of a uniform guess, ln V
 // (22 for the nine words), where the right word gets a probability of e^-22 on average. Non-finite

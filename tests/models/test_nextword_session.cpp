@@ -65,6 +65,21 @@ TEST_CASE("nextword session learns the six sentences") {
   CHECK(nn::nextword_session_correct(s) == nn::kNextWordSentences);
 }
 
+TEST_CASE("nextword session trains in portions") {
+  nn::NextWordSession portions = make_session(), steps = make_session();
+  const double kNoDeadline = 1e12;
+  REQUIRE(nn::nextword_session_train(portions, 30, kNoDeadline).ok());
+  CHECK(portions.epoch == 30);
+  REQUIRE(nn::nextword_session_train(portions, 1, 0.0).ok());  // a spent budget still steps once
+  CHECK(portions.epoch == 31);
+  train(steps, 31);
+  CHECK(snapshot(portions) == snapshot(steps));
+
+  REQUIRE(nn::nextword_session_set_optimizer(portions, {.kind = nn::OptimizerKind::Adam, .lr = 1e6}).ok());
+  CHECK_FALSE(nn::nextword_session_train(portions, 100, kNoDeadline).ok());
+  CHECK(portions.epoch <= 32);  // stopped at the divergence, not after 100 epochs
+}
+
 TEST_CASE("nextword session resumes from a checkpoint bit-exactly") {
   nn::NextWordSession straight = make_session();
   train(straight, 200);
