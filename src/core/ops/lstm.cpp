@@ -26,11 +26,16 @@ size_t lstm_scratch_floats(int T, int B, int H) {
 
 void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0, const float* c0,
                   int T, int B, int C, int H) {
+  // The input projection does not depend on the recurrence: one gemm over all T*B rows.
+  gemm(false, true, T * B, 4 * H, C, 1.0f, x, C, p.w_ih, C, 0.0f, cache.gates, 4 * H);
+  lstm_forward_recurrence(cache, p, h0, c0, T, B, H);
+}
+
+void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, const float* c0,
+                             int T, int B, int H) {
   const int G = 4 * H;
   state_init(cache.h, h0, B * H);
   state_init(cache.c, c0, B * H);
-  // The input projection does not depend on the recurrence: one gemm over all T*B rows.
-  gemm(false, true, T * B, G, C, 1.0f, x, C, p.w_ih, C, 0.0f, cache.gates, G);
   bias_forward(cache.gates, p.b_ih, T * B, G);
   bias_forward(cache.gates, p.b_hh, T * B, G);
   for (int t = 0; t < T; t++) {
@@ -60,6 +65,16 @@ void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0
 
 void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout, float* scratch,
                    LstmCache cache, LstmParams p, const float* x, int T, int B, int C, int H) {
+  const int G = 4 * H;
+  lstm_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+  // The input side is a sum over steps too: one gemm over all T*B rows each, as in forward.
+  const float* dgates = scratch;  // (T, B, 4H), left there by the recurrence
+  if (din.dx) gemm(false, false, T * B, C, G, 1.0f, dgates, G, p.w_ih, C, 1.0f, din.dx, C);
+  gemm(true, false, G, C, T * B, 1.0f, dgates, G, x, C, 1.0f, grad.w_ih, C);
+}
+
+void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout,
+                              float* scratch, LstmCache cache, LstmParams p, int T, int B, int H) {
   const int G = 4 * H;
   float* dgates = scratch;                      // (T, B, 4H) before the nonlinearities
   float* dh_next = dgates + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
@@ -97,10 +112,8 @@ void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout
   }
   state_add(din.dh0, dh_next, B * H);
   state_add(din.dc0, dc_next, B * H);
-  // Everything else is a sum over steps: one gemm over all T*B rows each, as in forward.
+  // The parameter gradients are sums over steps: one gemm over all T*B rows.
   // h (T+1, B, H) starts with h0, so its first T slots are the h_prev of every step.
-  if (din.dx) gemm(false, false, T * B, C, G, 1.0f, dgates, G, p.w_ih, C, 1.0f, din.dx, C);
-  gemm(true, false, G, C, T * B, 1.0f, dgates, G, x, C, 1.0f, grad.w_ih, C);
   gemm(true, false, G, H, T * B, 1.0f, dgates, G, cache.h, H, 1.0f, grad.w_hh, H);
   bias_backward(grad.b_ih, dgates, T * B, G);
   bias_backward(grad.b_hh, dgates, T * B, G);
