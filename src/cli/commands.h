@@ -4,5 +4,6 @@ namespace nn::cli {
 
 int cmd_info(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_charrnn(int argc, char** argv);
 
 }  // namespace nn::cli

@@ -16,6 +16,7 @@ struct Command {
 const Command kCommands[] = {
     {"info", nn::cli::cmd_info, "build and machine information (SIMD backend, threads)"},
     {"bench", nn::cli::cmd_bench, "benchmark the kernels (GEMM GFLOP/s per backend)"},
+    {"charrnn", nn::cli::cmd_charrnn, "train the char-RNN on a text (tiny Shakespeare by default)"},
 };
 
 void print_usage(FILE* out) {
