@@ -1,10 +1,8 @@
 #include "core/ops/gru.h"
 
-#include <cmath>
-
 #include "core/gemm.h"
-#include "core/ops/activation.h"
 #include "core/ops/linear.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -42,17 +40,19 @@ void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T,
     float* h = cache.h + (t + 1) * B * H;
     gemm(false, true, B, G, H, 1.0f, h_prev, H, p.w_hh, H, 0.0f, hh, G);
     bias_forward(hh, p.b_hh, B, G);
+    // Scalar tanh and exp would cost more than the gemm: the gate blocks go through the vector
+    // kernels.
     for (int b = 0; b < B; b++) {
       float* r = gates + b * G;
       float* z = r + H;
       float* n = r + 2 * H;
       const float* hh_r = hh + b * G;
-      const float* hh_z = hh_r + H;
       const float* hh_n = hh_r + 2 * H;
+      vec_add(r, r, hh_r, 2 * H);  // r and z
+      vec_sigmoid(r, r, 2 * H);
+      for (int k = 0; k < H; k++) n[k] += r[k] * hh_n[k];
+      vec_tanh(n, n, H);
       for (int k = 0; k < H; k++) {
-        r[k] = sigmoidf(r[k] + hh_r[k]);
-        z[k] = sigmoidf(z[k] + hh_z[k]);
-        n[k] = std::tanh(n[k] + r[k] * hh_n[k]);
         int j = b * H + k;
         h[j] = (1.0f - z[k]) * n[k] + z[k] * h_prev[j];
       }

@@ -1,9 +1,8 @@
 #include "core/ops/rnn.h"
 
-#include <cmath>
-
 #include "core/gemm.h"
 #include "core/ops/linear.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -31,7 +30,7 @@ void rnn_forward_recurrence(RnnCache cache, RnnParams p, const float* h0, int T,
   for (int t = 0; t < T; t++) {
     float* h = cache.h + (t + 1) * B * H;
     gemm(false, true, B, H, H, 1.0f, cache.h + t * B * H, H, p.w_hh, H, 1.0f, h, H);
-    for (int j = 0; j < B * H; j++) h[j] = std::tanh(h[j]);
+    vec_tanh(h, h, B * H);
   }
 }
 
