@@ -132,7 +132,8 @@ int cmd_charrnn(int argc, char** argv) {
   for (; steps_done < f.steps; steps_done++) {
     auto start = std::chrono::steady_clock::now();
     Status s = charrnn_session_step(session);
-    train_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    train_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!s.ok()) return fail(s.error);
     char status[48];
     std::snprintf(status, sizeof status, "%.3f bits/char", session.train_bpc.last());

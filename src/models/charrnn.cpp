@@ -155,8 +155,8 @@ void backward(CharRnnModel& model, CharRnnActs& acts) {
   const int N = T * B, BH = B * H, G = Cell::kGates * H;
   auto cache = [&](int l) { return Cell::cache(acts.caches[l], T, B, H); };
 
-  float* dh = acts.dh[0];    // (T, B, H) arriving at the current layer's outputs
-  float* dx = acts.dh[1];    // (T, B, H) it passes down to the layer below
+  float* dh = acts.dh[0];  // (T, B, H) arriving at the current layer's outputs
+  float* dx = acts.dh[1];  // (T, B, H) it passes down to the layer below
   std::memset(dh, 0, sizeof(float) * size_t(N) * H);
   linear_backward(dh, model.head_grad, acts.dlogits, model.head, cache(L - 1).h + BH, N, H, V);
   for (int l = L - 1; l > 0; l--) {
@@ -181,15 +181,15 @@ float charrnn_forward(const CharRnnModel& model, CharRnnActs& acts, const int* i
   acts.T = T;
   std::memcpy(acts.inputs.data(), inputs, sizeof(int) * size_t(T) * B);
   std::memcpy(acts.targets.data(), targets, sizeof(int) * size_t(T) * B);
-  return with_cell(model.config.cell, [&](auto cell) { return forward<decltype(cell)>(model, acts); });
+  return with_cell(model.config.cell,
+                   [&](auto cell) { return forward<decltype(cell)>(model, acts); });
 }
 
 void charrnn_backward(CharRnnModel& model, CharRnnActs& acts) {
   with_cell(model.config.cell, [&](auto cell) { backward<decltype(cell)>(model, acts); });
 }
 
-const float* charrnn_hidden_states(const CharRnnModel& model, const CharRnnActs& acts,
-                                   int layer) {
+const float* charrnn_hidden_states(const CharRnnModel& model, const CharRnnActs& acts, int layer) {
   const int H = model.config.hidden;
   return with_cell(model.config.cell, [&](auto cell) -> const float* {
     using Cell = decltype(cell);

@@ -51,9 +51,9 @@ struct CharRnnLayer {
 struct CharRnnModel {
   CharRnnConfig config;
   ParamStore params{ParamLayout{}};
-  CharRnnLayer layers[kCharRnnMaxLayers];  // slices of params.value
+  CharRnnLayer layers[kCharRnnMaxLayers];       // slices of params.value
   CharRnnLayer layer_grads[kCharRnnMaxLayers];  // the same slices of params.grad
-  LinearParams head, head_grad;            // w (V, H), b (V)
+  LinearParams head, head_grad;                 // w (V, H), b (V)
 };
 
 // Allocates the parameters and draws them as PyTorch initializes nn.LSTM/GRU/RNN and

@@ -91,8 +91,8 @@ TrainOptions charrnn_default_options() {
   return options;
 }
 
-Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config,
-                            TextCorpus corpus, const TrainOptions& options) {
+Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config, TextCorpus corpus,
+                            const TrainOptions& options) {
   CharRnnConfig c = config;
   c.vocab = int(corpus.vocabulary.size());
   if (Status status = charrnn_config_check(c); !status.ok()) return status;
@@ -178,8 +178,8 @@ Status charrnn_session_save(const CharRnnSession& session, const std::string& pa
 }
 
 Status charrnn_session_load(CharRnnSession& session, const std::string& path) {
-  Status status = checkpoint_load_file(path, charrnn_arch(session), session.model.params,
-                                       session.optim);
+  Status status =
+      checkpoint_load_file(path, charrnn_arch(session), session.model.params, session.optim);
   if (!status.ok()) return status;
   session.step = session.optim.step;
   session.train_bpc.clear();

@@ -39,11 +39,11 @@ struct CharRnnSession {
   CharRnnModel model;
   CharRnnActs acts;
   OptimizerState optim;
-  std::int64_t step = 0;    // optimizer steps taken, checkpoints included
-  MetricSeries train_bpc;   // per step: the batch's mean cross-entropy in bits per character
-  MetricSeries val_bpc;     // per charrnn_session_validate call
+  std::int64_t step = 0;   // optimizer steps taken, checkpoints included
+  MetricSeries train_bpc;  // per step: the batch's mean cross-entropy in bits per character
+  MetricSeries val_bpc;    // per charrnn_session_validate call
 
-  std::vector<int> inputs, targets;  // (T, B) the current batch
+  std::vector<int> inputs, targets;              // (T, B) the current batch
   std::vector<std::uint32_t> validation_starts;  // kCharRnnValidationWindows token positions
   // The last known-good state: parameters that gave a finite loss, and the optimizer with them.
   FloatBuffer snapshot_params, snapshot_moments;
@@ -53,8 +53,8 @@ struct CharRnnSession {
 // Builds everything from scratch: the vocabulary size comes from the corpus (config.vocab is
 // overwritten), the weights from options.seed. Fails, leaving the session as it was, when the
 // configuration is out of range or either part of the corpus is shorter than a window.
-Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config,
-                            TextCorpus corpus, const TrainOptions& options);
+Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config, TextCorpus corpus,
+                            const TrainOptions& options);
 
 // One batch: forward, backward, clip, optimizer step; appends to train_bpc. If the loss, the
 // gradient or the updated weights are not finite, the session goes back to its last snapshot

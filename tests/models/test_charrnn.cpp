@@ -61,9 +61,9 @@ nn::TrainOptions options_with_lr(double lr) {
 
 void init_session(nn::CharRnnSession& session, nn::CellKind cell, const std::string& text,
                   double lr = 1e-2) {
-  REQUIRE(nn::charrnn_session_init(session, small_config(cell), corpus_of(text),
-                                   options_with_lr(lr))
-              .ok());
+  REQUIRE(
+      nn::charrnn_session_init(session, small_config(cell), corpus_of(text), options_with_lr(lr))
+          .ok());
 }
 
 std::vector<float> params_of(const nn::CharRnnSession& session) {
@@ -117,8 +117,8 @@ void check_model_gradient(nn::CellKind cell) {
     if (model.params.value[i] != 0.0f) model.params.value[i] = rng.uniform(-1.0f, 1.0f);
 
   auto loss = [&] {
-    return double(nn::charrnn_forward(model, acts, inputs.data(), targets.data(), config.batch,
-                                      config.seq));
+    return double(
+        nn::charrnn_forward(model, acts, inputs.data(), targets.data(), config.batch, config.seq));
   };
   model.params.zero_grad();
   loss();
@@ -167,8 +167,10 @@ void check_gather_equals_dense(nn::CellKind kind) {
   Cell::forward(cache, p, onehot.data(), nullptr, nullptr, T, B, V, H);
   const float* h = cache.h + B * H;
   nn::linear_forward(logits.data(), model.head, h, N, H, V);
-  float dense_loss = nn::cross_entropy_loss(dlogits.data(), nullptr, logits.data(), targets.data(), N, V);
-  nn::linear_backward(dh.data(), {dhead_w.data(), dhead_b.data()}, dlogits.data(), model.head, h, N, H, V);
+  float dense_loss =
+      nn::cross_entropy_loss(dlogits.data(), nullptr, logits.data(), targets.data(), N, V);
+  nn::linear_backward(dh.data(), {dhead_w.data(), dhead_b.data()}, dlogits.data(), model.head, h, N,
+                      H, V);
   Cell::backward({nullptr, nullptr, nullptr}, dp, {dh.data(), nullptr, nullptr}, scratch.data(),
                  cache, p, onehot.data(), T, B, V, H);
 
@@ -259,7 +261,9 @@ TEST_CASE("charrnn: a checkpoint of another vocabulary or cell is refused") {
   SUBCASE("same number of characters, different characters") {
     init_session(other, nn::CellKind::Lstm, repeat("abcbe", kPatternRepeats));
   }
-  SUBCASE("another cell") { init_session(other, nn::CellKind::Gru, repeat(kPattern, kPatternRepeats)); }
+  SUBCASE("another cell") {
+    init_session(other, nn::CellKind::Gru, repeat(kPattern, kPatternRepeats));
+  }
   REQUIRE(nn::charrnn_session_step(other).ok());
   const std::vector<float> before = params_of(other);
   nn::Status status = nn::charrnn_session_load(other, path);
@@ -292,9 +296,9 @@ TEST_CASE("charrnn: divergence is detected and rolled back") {
 
 TEST_CASE("charrnn: a text too short for one window is refused with a message") {
   nn::CharRnnSession session;
-  nn::Status status = nn::charrnn_session_init(session, small_config(nn::CellKind::Lstm),
-                                               corpus_of(repeat(kPattern, 10)),
-                                               nn::charrnn_default_options());
+  nn::Status status =
+      nn::charrnn_session_init(session, small_config(nn::CellKind::Lstm),
+                               corpus_of(repeat(kPattern, 10)), nn::charrnn_default_options());
   INFO(status.error);
   CHECK_FALSE(status.ok());
   CHECK(status.error.find("too short") != std::string::npos);

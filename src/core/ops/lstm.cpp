@@ -30,8 +30,8 @@ void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0
   lstm_forward_recurrence(cache, p, h0, c0, T, B, H);
 }
 
-void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, const float* c0,
-                             int T, int B, int H) {
+void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, const float* c0, int T,
+                             int B, int H) {
   const int G = 4 * H;
   state_init(cache.h, h0, B * H);
   state_init(cache.c, c0, B * H);
