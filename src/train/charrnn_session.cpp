@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <span>
 #include <utility>
@@ -20,19 +21,35 @@ constexpr std::uint64_t kValidationSeed = 0x76616c6964ull;  // "valid"
 // Stream 0 of the run's seed draws the initial weights; step k's windows use stream 1 + k.
 constexpr std::uint64_t kInitStream = 0;
 
+// The vocabulary's characters, so that a checkpoint of another text is refused, written out
+// readably for the error message that says so: control characters and the backslash escaped.
+std::string vocabulary_text(const TextCorpus& corpus) {
+  std::string text;
+  for (size_t token = 0; token < corpus.vocabulary.size(); token++) {
+    const std::uint32_t cp = corpus.vocabulary[token];
+    char escaped[8];
+    if (cp == '\n') {
+      text += "\\n";
+    } else if (cp == '\\') {
+      text += "\\\\";
+    } else if (cp < 0x20 || cp == 0x7f) {
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", unsigned(cp));
+      text += escaped;
+    } else {
+      text += corpus_char_utf8(corpus, int(token));
+    }
+  }
+  return text;
+}
+
 ModelArch charrnn_arch(const CharRnnSession& session) {
   const CharRnnConfig& c = session.config;
-  std::string vocabulary;  // the code points, so that another text's checkpoint is refused
-  for (std::uint32_t cp : session.corpus.vocabulary) {
-    if (!vocabulary.empty()) vocabulary += ',';
-    vocabulary += std::to_string(cp);
-  }
   return {"charrnn",
           {{"cell", cell_name(c.cell)},
            {"layers", std::to_string(c.layers)},
            {"hidden", std::to_string(c.hidden)},
            {"vocab", std::to_string(c.vocab)},
-           {"vocabulary", vocabulary}}};
+           {"vocabulary", vocabulary_text(session.corpus)}}};
 }
 
 // Window b of the batch (T+1 characters from `start`) as column b of inputs and targets (T, B).
