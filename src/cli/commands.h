@@ -5,5 +5,6 @@ namespace nn::cli {
 int cmd_info(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_nextword(int argc, char** argv);
+int cmd_charrnn(int argc, char** argv);
 
 }  // namespace nn::cli

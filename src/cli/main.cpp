@@ -17,6 +17,7 @@ const Command kCommands[] = {
     {"info", nn::cli::cmd_info, "build and machine information (SIMD backend, threads)"},
     {"bench", nn::cli::cmd_bench, "benchmark the kernels (GEMM GFLOP/s per backend)"},
     {"nextword", nn::cli::cmd_nextword, "train the next-word LSTM on six sentences"},
+    {"charrnn", nn::cli::cmd_charrnn, "train the char-RNN on a text (tiny Shakespeare by default)"},
 };
 
 void print_usage(FILE* out) {

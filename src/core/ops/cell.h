@@ -3,6 +3,10 @@
 // composes layers (bidirectional.h, stacked.h) is written once. Every cell's cache has h laid out
 // (T+1, B, H), so cache.h + B*H is its output sequence whatever the cell. c0 and din.dc0 are
 // only read by the LSTM.
+//
+// The *_recurrence pair runs a cell on an input projection x·W_ihᵀ (T, B, G), G = kGates*H, that
+// the caller has written to input_projection(cache, B, H); backward_recurrence leaves its
+// gradient in the first T*B*G floats of scratch (see lstm.h).
 #include <cstddef>
 
 #include "core/ops/gru.h"
@@ -27,6 +31,15 @@ struct RnnCell {
                        Cache cache, Params p, const float* x, int T, int B, int C, int H) {
     rnn_backward(din, grad, dout, scratch, cache, p, x, T, B, C, H);
   }
+  static float* input_projection(Cache cache, int B, int H) { return cache.h + size_t(B) * H; }
+  static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
+                                 int B, int H) {
+    rnn_forward_recurrence(cache, p, h0, T, B, H);
+  }
+  static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
+                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
+    rnn_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+  }
 };
 
 struct GruCell {
@@ -44,6 +57,15 @@ struct GruCell {
                        Cache cache, Params p, const float* x, int T, int B, int C, int H) {
     gru_backward(din, grad, dout, scratch, cache, p, x, T, B, C, H);
   }
+  static float* input_projection(Cache cache, int B, int H) { return cache.gates; }
+  static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
+                                 int B, int H) {
+    gru_forward_recurrence(cache, p, h0, T, B, H);
+  }
+  static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
+                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
+    gru_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+  }
 };
 
 struct LstmCell {
@@ -60,6 +82,15 @@ struct LstmCell {
   static void backward(RecurrentInGrads din, Params grad, RecurrentOutGrads dout, float* scratch,
                        Cache cache, Params p, const float* x, int T, int B, int C, int H) {
     lstm_backward(din, grad, dout, scratch, cache, p, x, T, B, C, H);
+  }
+  static float* input_projection(Cache cache, int B, int H) { return cache.gates; }
+  static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
+                                 int B, int H) {
+    lstm_forward_recurrence(cache, p, h0, c0, T, B, H);
+  }
+  static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
+                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
+    lstm_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
   }
 };
 
