@@ -4,5 +4,7 @@ namespace nn::cli {
 
 int cmd_info(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
+int cmd_lenet(int argc, char** argv);
+int cmd_gan(int argc, char** argv);
 
 }  // namespace nn::cli

@@ -16,6 +16,8 @@ struct Command {
 const Command kCommands[] = {
     {"info", nn::cli::cmd_info, "build and machine information (SIMD backend, threads)"},
     {"bench", nn::cli::cmd_bench, "benchmark the kernels (GEMM GFLOP/s per backend)"},
+    {"lenet", nn::cli::cmd_lenet, "train LeNet-5 on MNIST (the classifier that scores the GAN)"},
+    {"gan", nn::cli::cmd_gan, "train the MNIST GAN; preview grid, samples, inception score and FD"},
 };
 
 void print_usage(FILE* out) {
