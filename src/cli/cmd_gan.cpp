@@ -24,6 +24,8 @@ namespace nn::cli {
 
 namespace {
 
+const char* const kDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
+
 const char* const kUsage =
     "usage: nnlab gan [--data DIR] [--epochs E | --iters N] [--k K] [options]\n"
     "       nnlab gan --score-samples FILE [--lenet FILE] [--data DIR] [--json]\n\n"
@@ -80,7 +82,8 @@ struct Scorer {
 Status scorer_load(const GanFlags& f, Scorer& scorer) {
   Rng unused = rng_seeded(0);
   lenet_model_init(scorer.lenet, LenetConfig{}, unused);
-  if (Status status = lenet_load_weights(scorer.lenet, f.lenet_path); !status.ok()) return status;
+  if (Status status = lenet_load_weights(scorer.lenet, f.lenet_path); !status.ok())
+    return Status::failure("LeNet checkpoint: %s", status.error.c_str());
   MnistSet test;
   if (Status status = mnist_load_dir(f.data_dir, "t10k", test); !status.ok()) return status;
   scorer.real = lenet_feature_stats(scorer.lenet, test, 0);
@@ -201,11 +204,31 @@ int cmd_gan(int argc, char** argv) {
   GanConfig config;
   config.d_steps = f.k;
   Status status = mnist_load_dir(f.data_dir, "train", train);
-  if (status.ok()) status = gan_session_init(session, config, std::move(train), f.train.options);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s; %s\n", status.error.c_str(), kDataHint);
+    return 1;
+  }
+  status = gan_session_init(session, config, std::move(train), f.train.options);
   if (status.ok() && !f.train.load_path.empty()) status = gan_session_load(session, f.train.load_path);
   if (!status.ok()) {
     std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
     return 1;
+  }
+
+  // Scores need LeNet, loaded before training so that a bad --lenet fails fast; the default path
+  // may simply not exist yet.
+  Scorer scorer;
+  GanScores scores{NAN, NAN};
+  std::string scores_note = "scored " + std::to_string(kScoreSamples) + " samples with " + f.lenet_path;
+  status = scorer_load(f, scorer);
+  const bool scorable = status.ok();
+  if (!scorable) {
+    if (f.lenet_given) {
+      std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+      return 1;
+    }
+    scores_note = "no scores: " + status.error + " (run `nnlab lenet` first)";
+    std::fprintf(stderr, "nnlab gan: %s\n", scores_note.c_str());
   }
 
   const long total = f.iters >= 0 ? f.iters : f.epochs * gan_session_iterations_per_epoch(session);
@@ -229,24 +252,14 @@ int cmd_gan(int argc, char** argv) {
     return 1;
   }
 
-  // Scores need LeNet: an explicit --lenet must load; the default path may simply not exist yet.
-  Scorer scorer;
-  GanScores scores{NAN, NAN};
-  std::string scores_note = "scored " + std::to_string(kScoreSamples) + " samples with " + f.lenet_path;
-  status = scorer_load(f, scorer);
-  if (!status.ok() && f.lenet_given) {
-    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
-    return 1;
-  }
-  if (status.ok()) {
+  if (scorable) {
     std::vector<float> samples(std::size_t(kScoreSamples) * kMnistPixels);
     Rng rng = rng_seeded(f.train.options.seed, 3);
     gan_session_sample(session, rng, kScoreSamples, samples.data());
-    status = gan_scores(scorer.lenet, samples.data(), kScoreSamples, scorer.real, scores);
-  }
-  if (!status.ok()) {
-    scores_note = "no scores: " + status.error + " (run `nnlab lenet` first)";
-    std::fprintf(stderr, "nnlab gan: %s\n", scores_note.c_str());
+    if (status = gan_scores(scorer.lenet, samples.data(), kScoreSamples, scorer.real, scores); !status.ok()) {
+      std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+      return 1;
+    }
   }
 
   if (f.train.json) {

@@ -49,7 +49,8 @@ struct GanSession {
 };
 
 // Takes the training images (pixels are scaled to [-1, 1] batch by batch). Fails on a config the
-// data cannot feed (image size, batch larger than the set, k < 1).
+// data cannot feed (image size, batch larger than the set, k < 1). To start over with the same
+// data: gan_session_init(session, config, std::move(session.train), options).
 Status gan_session_init(GanSession& session, const GanConfig& config, MnistSet train,
                         const TrainOptions& options);
 

@@ -3,8 +3,10 @@
 // decodes the same stream as a second opinion.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/crc32.h"
@@ -74,7 +76,8 @@ TEST_CASE("Adler-32 matches zlib's") {
 
 TEST_CASE("PNG greyscale images decode to their pixels") {
   // 3x2 is one stored block; 300x300 (90,300 bytes with the filter bytes) needs two.
-  for (auto [width, height] : {std::pair{3, 2}, std::pair{300, 300}}) {
+  for (auto size : {std::pair{3, 2}, std::pair{300, 300}}) {
+    const int width = size.first, height = size.second;
     CAPTURE(width);
     std::vector<std::uint8_t> pixels(std::size_t(width) * height);
     for (std::size_t i = 0; i < pixels.size(); i++) pixels[i] = std::uint8_t(i * 7 + i / 3);
