@@ -10,6 +10,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/env.h"
 #include "cli/json.h"
 #include "cli/progress.h"
 #include "core/thread_pool.h"
@@ -112,8 +113,7 @@ bool take_export_flag(std::vector<char*>& argv, GanFlags& f) {
 bool parse_flags(Args& args, GanFlags& f) {
   f.train.options = gan_default_options();
   read_train_flags(args, f.train);
-  const char* env_dir = std::getenv("NNLAB_MNIST_DIR");
-  if (env_dir) f.data_dir = env_dir;
+  f.data_dir = env_var("NNLAB_MNIST_DIR");
   args.value("--data", f.data_dir);
   if (args.value("--epochs", f.epochs) && f.epochs < 0) args.error("--epochs must be 0 or more");
   if (args.value("--iters", f.iters) && f.iters < 0) args.error("--iters must be 0 or more");

@@ -1,11 +1,11 @@
 // `nnlab lenet`: trains LeNet-5 on MNIST and saves it, the classifier `nnlab gan` scores with.
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/env.h"
 #include "cli/json.h"
 #include "cli/progress.h"
 #include "core/thread_pool.h"
@@ -38,8 +38,7 @@ int cmd_lenet(int argc, char** argv) {
   flags.options = lenet_default_options();
   flags.save_path = "build/lenet.ckpt";
   read_train_flags(args, flags);
-  const char* env_dir = std::getenv("NNLAB_MNIST_DIR");
-  std::string data_dir = env_dir ? env_dir : "";
+  std::string data_dir = env_var("NNLAB_MNIST_DIR");
   int epochs = 4;
   args.value("--data", data_dir);
   if (args.value("--epochs", epochs) && epochs < 0) args.error("--epochs must be 0 or more");

@@ -9,20 +9,6 @@ namespace nn {
 
 namespace {
 
-// Runs LeNet over n images in batches; fill(start, rows, input) writes the normalized inputs.
-template <class Fill>
-void classify_batches(const LenetModel& model, LenetRun& run, int n, Fill fill, float* probs,
-                      float* features) {
-  const LenetConfig& c = model.config;
-  for (int start = 0; start < n; start += run.batch) {
-    int rows = std::min(run.batch, n - start);
-    fill(start, rows, run.input);
-    lenet_forward(model, run, rows);
-    if (probs) std::memcpy(probs + std::size_t(start) * c.classes, run.probs, sizeof(float) * rows * c.classes);
-    if (features) std::memcpy(features + std::size_t(start) * c.fc2, run.h2, sizeof(float) * rows * c.fc2);
-  }
-}
-
 // The square root of a symmetric positive semi-definite matrix through its eigendecomposition;
 // eigenvalues that rounding pushed below zero are taken as zero.
 Eigen::MatrixXd symmetric_sqrt(const Eigen::MatrixXd& m) {
@@ -74,24 +60,16 @@ double frechet_distance(const FeatureStats& a, const FeatureStats& b) {
   return (mean_a - mean_b).squaredNorm() + cov_a.trace() + cov_b.trace() - 2.0 * trace_root;
 }
 
-void lenet_classify(const LenetModel& model, LenetRun& run, const float* images, int n,
-                    float* probs, float* features) {
-  const int pixels = model.config.side * model.config.side;
-  auto fill = [&](int start, int rows, float* input) {
-    lenet_input_from_signed(input, images + std::size_t(start) * pixels, rows * pixels);
-  };
-  classify_batches(model, run, n, fill, probs, features);
-}
-
 FeatureStats lenet_feature_stats(const LenetModel& model, const MnistSet& set, int n) {
   if (n <= 0 || n > set.count) n = set.count;
   LenetRun run;
   lenet_run_init(run, model.config, model.config.batch);
-  auto fill = [&](int start, int rows, float* input) {
-    lenet_input_from_bytes(input, &set.images[std::size_t(start) * kMnistPixels], rows * kMnistPixels);
-  };
-  std::vector<float> features(std::size_t(n) * model.config.fc2);
-  classify_batches(model, run, n, fill, nullptr, features.data());
+  std::vector<float> features(std::size_t(n) * model.config.fc2), images(std::size_t(run.batch) * kMnistPixels);
+  for (int start = 0; start < n; start += run.batch) {
+    int rows = std::min(run.batch, n - start);
+    for (int r = 0; r < rows; r++) mnist_image_signed(set, start + r, &images[std::size_t(r) * kMnistPixels]);
+    lenet_classify(model, run, images.data(), rows, nullptr, &features[std::size_t(start) * model.config.fc2]);
+  }
   return feature_stats(features.data(), n, model.config.fc2);
 }
 

@@ -9,6 +9,7 @@
 #include "core/status.h"
 #include "data/mnist.h"
 #include "models/lenet.h"
+#include "train/lenet_session.h"
 
 namespace nn {
 
@@ -25,11 +26,6 @@ struct FeatureStats {
 FeatureStats feature_stats(const float* features, int N, int D);
 
 double frechet_distance(const FeatureStats& a, const FeatureStats& b);
-
-// LeNet's class probabilities (n, classes) and features (n, fc2) of n images, in batches of
-// run.batch. Images are pixels in [-1, 1] (n, side, side).
-void lenet_classify(const LenetModel& model, LenetRun& run, const float* images, int n,
-                    float* probs, float* features);
 
 // The features of the first n images of a real set (all of them if n <= 0 or n > set.count).
 FeatureStats lenet_feature_stats(const LenetModel& model, const MnistSet& set, int n);

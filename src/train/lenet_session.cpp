@@ -147,6 +147,19 @@ double lenet_accuracy(const LenetModel& model, const MnistSet& set) {
   return double(correct) / set.count;
 }
 
+void lenet_classify(const LenetModel& model, LenetRun& run, const float* images, int n,
+                    float* probs, float* features) {
+  const LenetConfig& c = model.config;
+  const int pixels = c.side * c.side;
+  for (int start = 0; start < n; start += run.batch) {
+    int rows = std::min(run.batch, n - start);
+    lenet_input_from_signed(run.input, images + std::size_t(start) * pixels, rows * pixels);
+    lenet_forward(model, run, rows);
+    if (probs) std::memcpy(probs + std::size_t(start) * c.classes, run.probs, sizeof(float) * rows * c.classes);
+    if (features) std::memcpy(features + std::size_t(start) * c.fc2, run.h2, sizeof(float) * rows * c.fc2);
+  }
+}
+
 Status lenet_session_save(const LenetSession& s, const std::string& path) {
   return checkpoint_save_file(path, lenet_arch(s.config), s.model.store, s.optim);
 }

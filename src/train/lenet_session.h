@@ -50,6 +50,11 @@ long lenet_session_iterations_per_epoch(const LenetSession& session);
 // Fraction of `set` classified correctly.
 double lenet_accuracy(const LenetModel& model, const MnistSet& set);
 
+// LeNet's class probabilities (n, classes) and features (n, fc2: the penultimate ReLUs) of n
+// images (n, side, side) with pixels in [-1, 1], in batches of run.batch. Either output may be null.
+void lenet_classify(const LenetModel& model, LenetRun& run, const float* images, int n,
+                    float* probs, float* features);
+
 // Weights with the optimizer state (resuming training), in one core checkpoint.
 Status lenet_session_save(const LenetSession& session, const std::string& path);
 Status lenet_session_load(LenetSession& session, const std::string& path);
