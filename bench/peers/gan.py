@@ -21,8 +21,6 @@ import struct
 import time
 
 import numpy as np
-import torch
-from torch import nn
 
 LOSS_WINDOW = 100  # losses are reported as means over the last iterations, as nnlab does
 
@@ -43,7 +41,7 @@ def write_idx_images(path, images):
         f.write(images.tobytes())
 
 
-def mlp(sizes, out_act):
+def mlp(nn, sizes, out_act):
     return nn.Sequential(
         nn.Linear(sizes[0], sizes[1]), nn.LeakyReLU(0.2),
         nn.Linear(sizes[1], sizes[2]), nn.LeakyReLU(0.2),
@@ -62,6 +60,11 @@ def main():
     args = parser.parse_args()
     if not args.data:
         raise SystemExit("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR")
+    # torch.set_num_threads does not reach OpenBLAS's own pool (Debian's torch uses the system
+    # BLAS); left alone it starts one thread per core and thrashes on a busy machine.
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    import torch
+    from torch import nn
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -69,8 +72,8 @@ def main():
     train = torch.from_numpy(pixels.astype(np.float32) * (2.0 / 255.0) - 1.0)
     z_dim, batch = 100, 64
 
-    G = mlp([z_dim, 256, 512, 784], [nn.Tanh()])
-    D = mlp([784, 512, 256, 1], [])
+    G = mlp(nn, [z_dim, 256, 512, 784], [nn.Tanh()])
+    D = mlp(nn, [784, 512, 256, 1], [])
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
