@@ -6,5 +6,7 @@ int cmd_info(int argc, char** argv);
 int cmd_bench(int argc, char** argv);
 int cmd_nextword(int argc, char** argv);
 int cmd_charrnn(int argc, char** argv);
+int cmd_lenet(int argc, char** argv);
+int cmd_gan(int argc, char** argv);
 
 }  // namespace nn::cli

@@ -18,6 +18,8 @@ const Command kCommands[] = {
     {"bench", nn::cli::cmd_bench, "benchmark the kernels (GEMM GFLOP/s per backend)"},
     {"nextword", nn::cli::cmd_nextword, "train the next-word LSTM on six sentences"},
     {"charrnn", nn::cli::cmd_charrnn, "train the char-RNN on a text (tiny Shakespeare by default)"},
+    {"lenet", nn::cli::cmd_lenet, "train LeNet-5 on MNIST (the classifier that scores the GAN)"},
+    {"gan", nn::cli::cmd_gan, "train the MNIST GAN; preview grid, samples, inception score and FD"},
 };
 
 void print_usage(FILE* out) {

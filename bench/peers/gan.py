@@ -1,0 +1,131 @@
+#!/usr/bin/python3
+"""The MNIST GAN of `nnlab gan` in PyTorch (Debian's python3-torch 1.13, CPU), for comparison.
+
+Same data (the raw idx files, pixels scaled to [-1, 1]), same networks (MLPs with LeakyReLU(0.2),
+tanh output, PyTorch's default init), same losses (BCE with logits, non-saturating G loss), same
+optimizer (Adam 2e-4, betas 0.5 / 0.999), batch 64, k discriminator steps per generator step on
+fresh noise (Algorithm 1), and the same arithmetic shortcuts nnlab takes: D sees real and generated
+images as one batch, and the generator step does not compute D's weight gradients.
+
+    /usr/bin/python3 bench/peers/gan.py --data $NNLAB_MNIST_DIR --epochs 3 \\
+        --export-samples 1000 build/peer-samples.idx3
+    build/native/nnlab gan --score-samples build/peer-samples.idx3 --json
+
+Prints one JSON line: iters_per_s (training iterations only), d_loss, g_loss, d_real, d_fake
+(means over the last 100 iterations), iterations, train_ms.
+"""
+import argparse
+import json
+import os
+import struct
+import time
+
+import numpy as np
+
+LOSS_WINDOW = 100  # losses are reported as means over the last iterations, as nnlab does
+
+
+def read_idx_images(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, count, rows, cols = struct.unpack(">IIII", data[:16])
+    if magic != 0x803 or rows != 28 or cols != 28:
+        raise SystemExit(f"{path}: not an idx3 file of 28x28 images")
+    return np.frombuffer(data, dtype=np.uint8, offset=16).reshape(count, rows * cols)
+
+
+def write_idx_images(path, images):
+    """images: (N, 784) uint8."""
+    with open(path, "wb") as f:
+        f.write(struct.pack(">IIII", 0x803, len(images), 28, 28))
+        f.write(images.tobytes())
+
+
+def mlp(nn, sizes, out_act):
+    return nn.Sequential(
+        nn.Linear(sizes[0], sizes[1]), nn.LeakyReLU(0.2),
+        nn.Linear(sizes[1], sizes[2]), nn.LeakyReLU(0.2),
+        nn.Linear(sizes[2], sizes[3]), *out_act)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.environ.get("NNLAB_MNIST_DIR"), help="folder of the MNIST idx files")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--iters", type=int, help="iterations to train for, instead of --epochs")
+    parser.add_argument("--k", type=int, default=1, help="discriminator steps per generator step")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--export-samples", nargs=2, metavar=("N", "FILE"))
+    args = parser.parse_args()
+    if not args.data:
+        raise SystemExit("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR")
+    # torch.set_num_threads does not reach OpenBLAS's own pool (Debian's torch uses the system
+    # BLAS); left alone it starts one thread per core and thrashes on a busy machine.
+    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
+    import torch
+    from torch import nn
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    pixels = read_idx_images(os.path.join(args.data, "train-images-idx3-ubyte"))
+    train = torch.from_numpy(pixels.astype(np.float32) * (2.0 / 255.0) - 1.0)
+    z_dim, batch = 100, 64
+
+    G = mlp(nn, [z_dim, 256, 512, 784], [nn.Tanh()])
+    D = mlp(nn, [784, 512, 256, 1], [])
+    opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+    targets = torch.cat([torch.ones(batch, 1), torch.zeros(batch, 1)])
+    ones = torch.ones(batch, 1)
+
+    batches_per_epoch = len(train) // batch
+    total = args.iters if args.iters is not None else args.epochs * (batches_per_epoch // args.k)
+    order, cursor = torch.randperm(len(train)), 0
+    history = {"d_loss": [], "g_loss": [], "d_real": [], "d_fake": []}
+
+    start = time.perf_counter()
+    for _ in range(total):
+        for _ in range(args.k):
+            if cursor + batch > len(train):
+                order, cursor = torch.randperm(len(train)), 0
+            real = train[order[cursor:cursor + batch]]
+            cursor += batch
+            with torch.no_grad():
+                fake = G(torch.randn(batch, z_dim))
+            logits = D(torch.cat([real, fake]))
+            # The mean over 2B rows is half the sum of the two means.
+            d_loss = 2.0 * bce(logits, targets)
+            opt_d.zero_grad(set_to_none=True)
+            d_loss.backward()
+            opt_d.step()
+        D.requires_grad_(False)  # G's step differentiates through D, not D's weights
+        fake_logits = D(G(torch.randn(batch, z_dim)))
+        g_loss = bce(fake_logits, ones)
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        D.requires_grad_(True)
+        probs = torch.sigmoid(logits.detach())
+        history["d_loss"].append(d_loss.item())
+        history["g_loss"].append(g_loss.item())
+        history["d_real"].append(probs[:batch].mean().item())
+        history["d_fake"].append(probs[batch:].mean().item())
+    seconds = time.perf_counter() - start
+
+    if args.export_samples:
+        count, path = int(args.export_samples[0]), args.export_samples[1]
+        with torch.no_grad():
+            images = G(torch.randn(count, z_dim))
+        write_idx_images(path, torch.round((images + 1.0) * 127.5).clamp(0, 255).to(torch.uint8).numpy())
+
+    result = {"peer": "pytorch", "torch": torch.__version__, "threads": args.threads, "iterations": total,
+              "k": args.k, "train_ms": seconds * 1000.0, "iters_per_s": total / seconds if seconds > 0 else None}
+    for key, values in history.items():
+        result[key] = float(np.mean(values[-LOSS_WINDOW:])) if values else None
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

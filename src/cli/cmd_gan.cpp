@@ -1,0 +1,294 @@
+// `nnlab gan`: trains the MNIST GAN, writes a preview grid and samples, and scores the generator
+// with the LeNet-5 that `nnlab lenet` saved. Also scores samples made elsewhere (the PyTorch peer).
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "cli/env.h"
+#include "cli/json.h"
+#include "cli/progress.h"
+#include "core/thread_pool.h"
+#include "data/file.h"
+#include "data/idx.h"
+#include "data/png.h"
+#include "train/gan_scores.h"
+#include "train/gan_session.h"
+#include "train/lenet_session.h"
+
+namespace nn::cli {
+
+namespace {
+
+const char* const kDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
+
+const char* const kUsage =
+    "usage: nnlab gan [--data DIR] [--epochs E | --iters N] [--k K] [options]\n"
+    "       nnlab gan --score-samples FILE [--lenet FILE] [--data DIR] [--json]\n\n"
+    "Trains the MNIST GAN (MLPs, Adam 2e-4 beta1 0.5, batch 64) and scores 1000 samples with\n"
+    "LeNet-5: inception score (up to 10) and Frechet distance to the test set (lower is better).\n\n"
+    "  --data DIR               MNIST idx files (default $NNLAB_MNIST_DIR)\n"
+    "  --epochs E               epochs of real images to train on (default 3)\n"
+    "  --iters N                generator updates to train for, instead of --epochs\n"
+    "  --k K                    discriminator updates per generator update (default 1)\n"
+    "  --lenet FILE             LeNet-5 checkpoint for the scores (default build/lenet.ckpt)\n"
+    "  --out FILE               write the 8x8 preview grid as a PNG\n"
+    "  --export-samples N FILE  write N generated images as an idx3 file of bytes\n"
+    "  --score-samples FILE     only score the images of an idx3 file (N, 28, 28)\n";
+
+constexpr int kScoreSamples = 1000;
+constexpr long kLossWindow = 100;  // losses are reported as means over the last iterations
+constexpr std::size_t kMaxSampleFileBytes = std::size_t(256) << 20;
+
+struct GanFlags {
+  TrainFlags train;
+  std::string data_dir, lenet_path = "build/lenet.ckpt", grid_path, export_path, score_path;
+  bool lenet_given = false;
+  int epochs = 3, k = 1, export_count = 0;
+  long iters = -1;
+};
+
+std::uint8_t to_byte(float signed_pixel) {
+  float v = std::round((signed_pixel + 1.0f) * 127.5f);
+  return std::uint8_t(std::clamp(v, 0.0f, 255.0f));
+}
+
+Status write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) return Status::failure("cannot write '%s'", path.c_str());
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok) return Status::failure("cannot write '%s'", path.c_str());
+  return Status::success();
+}
+
+double window_mean(const MetricSeries& series) {
+  std::size_t n = series.values.size(), from = n > std::size_t(kLossWindow) ? n - kLossWindow : 0;
+  if (n == 0) return NAN;
+  double sum = 0.0;
+  for (std::size_t i = from; i < n; i++) sum += series.values[i];
+  return sum / double(n - from);
+}
+
+// LeNet and the test set's feature statistics, the reference the scores compare against.
+struct Scorer {
+  LenetModel lenet;
+  FeatureStats real;
+};
+
+Status scorer_load(const GanFlags& f, Scorer& scorer) {
+  Rng unused = rng_seeded(0);
+  lenet_model_init(scorer.lenet, LenetConfig{}, unused);
+  if (Status status = lenet_load_weights(scorer.lenet, f.lenet_path); !status.ok())
+    return Status::failure("LeNet checkpoint: %s", status.error.c_str());
+  MnistSet test;
+  if (Status status = mnist_load_dir(f.data_dir, "t10k", test); !status.ok()) return status;
+  scorer.real = lenet_feature_stats(scorer.lenet, test, 0);
+  return Status::success();
+}
+
+// `--export-samples N FILE` takes two values, which Args does not read: it is taken out of the
+// arguments first. Returns false with a message on a malformed use.
+bool take_export_flag(std::vector<char*>& argv, GanFlags& f) {
+  for (std::size_t i = 0; i < argv.size(); i++) {
+    if (std::string(argv[i]) != "--export-samples") continue;
+    char* end = nullptr;
+    long count = i + 2 < argv.size() ? std::strtol(argv[i + 1], &end, 10) : 0;
+    if (i + 2 >= argv.size() || *end != '\0' || count < 1 || count > 1000000) {
+      std::fprintf(stderr, "nnlab gan: --export-samples expects a count (1 to 1000000) and a file\n");
+      return false;
+    }
+    f.export_count = int(count);
+    f.export_path = argv[i + 2];
+    argv.erase(argv.begin() + std::ptrdiff_t(i), argv.begin() + std::ptrdiff_t(i + 3));
+    return true;
+  }
+  return true;
+}
+
+bool parse_flags(Args& args, GanFlags& f) {
+  f.train.options = gan_default_options();
+  read_train_flags(args, f.train);
+  f.data_dir = env_var("NNLAB_MNIST_DIR");
+  args.value("--data", f.data_dir);
+  if (args.value("--epochs", f.epochs) && f.epochs < 0) args.error("--epochs must be 0 or more");
+  if (args.value("--iters", f.iters) && f.iters < 0) args.error("--iters must be 0 or more");
+  if (args.value("--k", f.k) && f.k < 1) args.error("--k must be at least 1");
+  f.lenet_given = args.value("--lenet", f.lenet_path);
+  args.value("--out", f.grid_path);
+  args.value("--score-samples", f.score_path);
+  if (f.data_dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
+  return args.finish("gan");
+}
+
+// Scores an idx3 file of 28x28 byte images made by another tool.
+int score_file(const GanFlags& f) {
+  std::vector<std::uint8_t> bytes;
+  IdxArray samples;
+  Status status = read_file(f.score_path, bytes, kMaxSampleFileBytes);
+  if (status.ok()) status = idx_parse(bytes, samples, kMaxSampleFileBytes);
+  if (status.ok() && (samples.dims.size() != 3 || samples.dims[1] != kMnistSide || samples.dims[2] != kMnistSide))
+    status = Status::failure("expected an idx3 file of (N, 28, 28) images");
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s: %s\n", f.score_path.c_str(), status.error.c_str());
+    return 1;
+  }
+  Scorer scorer;
+  const int n = samples.dims[0];
+  std::vector<float> images(samples.values.size());
+  for (std::size_t i = 0; i < images.size(); i++) images[i] = samples.values[i] * (2.0f / 255.0f) - 1.0f;
+  GanScores scores{};
+  status = scorer_load(f, scorer);
+  if (status.ok()) status = gan_scores(scorer.lenet, images.data(), n, scorer.real, scores);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+    return 1;
+  }
+  if (f.train.json) {
+    JsonObject json;
+    json.string("command", "gan-score").string("samples_file", f.score_path).integer("samples", n)
+        .number("inception_score", scores.inception_score).number("frechet_distance", scores.frechet_distance);
+    std::printf("%s\n", json.text().c_str());
+  } else {
+    std::printf("%d samples from %s: inception score %.3f, Frechet distance %.3f\n", n, f.score_path.c_str(),
+                scores.inception_score, scores.frechet_distance);
+  }
+  return 0;
+}
+
+// Everything written after training: checkpoint, grid, samples.
+Status write_outputs(const GanFlags& f, const GanSession& session) {
+  if (!f.train.save_path.empty())
+    if (Status status = gan_session_save(session, f.train.save_path); !status.ok()) return status;
+  if (!f.grid_path.empty()) {
+    std::vector<float> grid(std::size_t(kGanGridPixels) * kGanGridPixels);
+    gan_session_grid(session, grid.data());
+    std::vector<std::uint8_t> pixels(grid.size());
+    std::transform(grid.begin(), grid.end(), pixels.begin(), to_byte);
+    if (Status status = write_bytes(f.grid_path, png_encode_gray(pixels, kGanGridPixels, kGanGridPixels)); !status.ok())
+      return status;
+  }
+  if (f.export_count > 0) {
+    std::vector<float> images(std::size_t(f.export_count) * kMnistPixels);
+    Rng rng = rng_seeded(f.train.options.seed, 2);
+    gan_session_sample(session, rng, f.export_count, images.data());
+    std::vector<std::uint8_t> pixels(images.size());
+    std::transform(images.begin(), images.end(), pixels.begin(), to_byte);
+    if (Status status = write_bytes(f.export_path, idx_encode({f.export_count, kMnistSide, kMnistSide}, pixels)); !status.ok())
+      return status;
+  }
+  return Status::success();
+}
+
+}  // namespace
+
+int cmd_gan(int argc, char** argv) {
+  GanFlags f;
+  std::vector<char*> rest(argv, argv + argc);
+  if (!take_export_flag(rest, f)) return 2;
+  Args args(int(rest.size()), rest.data());
+  if (args.flag("--help")) {
+    std::printf("%s%s", kUsage, kTrainFlagsHelp);
+    return 0;
+  }
+  if (!parse_flags(args, f)) return 2;
+  set_num_threads(f.train.options.threads);
+  if (!f.score_path.empty()) return score_file(f);
+
+  MnistSet train;
+  GanSession session;
+  GanConfig config;
+  config.d_steps = f.k;
+  Status status = mnist_load_dir(f.data_dir, "train", train);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s; %s\n", status.error.c_str(), kDataHint);
+    return 1;
+  }
+  status = gan_session_init(session, config, std::move(train), f.train.options);
+  if (status.ok() && !f.train.load_path.empty()) status = gan_session_load(session, f.train.load_path);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+    return 1;
+  }
+
+  // Scores need LeNet, loaded before training so that a bad --lenet fails fast; the default path
+  // may simply not exist yet.
+  Scorer scorer;
+  GanScores scores{NAN, NAN};
+  std::string scores_note = "scored " + std::to_string(kScoreSamples) + " samples with " + f.lenet_path;
+  status = scorer_load(f, scorer);
+  const bool scorable = status.ok();
+  if (!scorable) {
+    if (f.lenet_given) {
+      std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+      return 1;
+    }
+    scores_note = "no scores: " + status.error + " (run `nnlab lenet` first)";
+    std::fprintf(stderr, "nnlab gan: %s\n", scores_note.c_str());
+  }
+
+  const long total = f.iters >= 0 ? f.iters : f.epochs * gan_session_iterations_per_epoch(session);
+  Progress progress("gan", total);
+  auto start = std::chrono::steady_clock::now();
+  long done = 0;
+  for (; done < total; done++) {
+    if (status = gan_session_step(session); !status.ok()) break;
+    char text[64];
+    std::snprintf(text, sizeof text, "D %.3f G %.3f", session.d_loss.last(), session.g_loss.last());
+    progress.update(done + 1, text);
+  }
+  double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+    return 1;
+  }
+  if (status = write_outputs(f, session); !status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+    return 1;
+  }
+
+  if (scorable) {
+    std::vector<float> samples(std::size_t(kScoreSamples) * kMnistPixels);
+    Rng rng = rng_seeded(f.train.options.seed, 3);
+    gan_session_sample(session, rng, kScoreSamples, samples.data());
+    if (status = gan_scores(scorer.lenet, samples.data(), kScoreSamples, scorer.real, scores); !status.ok()) {
+      std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+      return 1;
+    }
+  }
+
+  if (f.train.json) {
+    JsonObject json;
+    json.string("command", "gan")
+        .integer("iterations", session.iteration)
+        .integer("k", f.k)
+        .number("epochs", gan_session_epoch(session))
+        .number("train_ms", train_s * 1000.0)
+        .number("iters_per_s", done / train_s)
+        .number("d_loss", window_mean(session.d_loss))
+        .number("g_loss", window_mean(session.g_loss))
+        .number("d_real", window_mean(session.d_real))
+        .number("d_fake", window_mean(session.d_fake))
+        .number("inception_score", scores.inception_score)
+        .number("frechet_distance", scores.frechet_distance)
+        .string("scores", scores_note);
+    std::printf("%s\n", json.text().c_str());
+  } else {
+    std::printf("GAN: %ld iterations (%.2f epochs) in %.1f s, %.1f iterations/s\n", session.iteration,
+                gan_session_epoch(session), train_s, done / train_s);
+    std::printf("losses (mean of the last %ld iterations): D %.4f, G %.4f; D(x) %.3f, D(G(z)) %.3f\n",
+                kLossWindow, window_mean(session.d_loss), window_mean(session.g_loss),
+                window_mean(session.d_real), window_mean(session.d_fake));
+    if (std::isfinite(scores.inception_score))
+      std::printf("%d samples: inception score %.3f, Frechet distance %.3f\n", kScoreSamples,
+                  scores.inception_score, scores.frechet_distance);
+  }
+  return 0;
+}
+
+}  // namespace nn::cli

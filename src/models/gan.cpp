@@ -1,0 +1,208 @@
+#include "models/gan.h"
+
+#include <cstring>
+#include <utility>
+
+#include "core/gemm.h"
+#include "core/init.h"
+#include "core/ops/activation.h"
+#include "core/ops/loss.h"
+#include "core/vec.h"
+
+namespace nn {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The three-layer perceptron both players are made of
+
+struct MlpDims {
+  int in, h1, h2, out;
+};
+
+MlpDims generator_dims(const GanConfig& c) { return {c.z_dim, c.g_hidden1, c.g_hidden2, c.pixels}; }
+MlpDims discriminator_dims(const GanConfig& c) { return {c.pixels, c.d_hidden1, c.d_hidden2, 1}; }
+
+ParamLayout mlp_layout(const char* prefix, MlpDims m) {
+  ParamLayout layout;
+  const std::string p = prefix;
+  layout.add(p + ".fc1.w", {m.h1, m.in});
+  layout.add(p + ".fc1.b", {m.h1});
+  layout.add(p + ".fc2.w", {m.h2, m.h1});
+  layout.add(p + ".fc2.b", {m.h2});
+  layout.add(p + ".fc3.w", {m.out, m.h2});
+  layout.add(p + ".fc3.b", {m.out});
+  return layout;
+}
+
+MlpParams mlp_point(const ParamLayout& layout, float* base) {
+  MlpParams p;
+  layout_point(layout, base, {&p.fc1.w, &p.fc1.b, &p.fc2.w, &p.fc2.b, &p.fc3.w, &p.fc3.b});
+  return p;
+}
+
+void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, MlpDims m, float slope,
+                 bool tanh_out) {
+  linear_forward(acts.a1, p.fc1, x, B, m.in, m.h1);
+  leaky_relu_forward(acts.h1, acts.a1, B * m.h1, slope);
+  linear_forward(acts.a2, p.fc2, acts.h1, B, m.h1, m.h2);
+  leaky_relu_forward(acts.h2, acts.a2, B * m.h2, slope);
+  linear_forward(acts.out, p.fc3, acts.h2, B, m.h2, m.out);
+  if (tanh_out) vec_tanh(acts.out, acts.out, B * m.out);  // in place: tanh's backward reads only its output
+}
+
+// dx (N, C) += dout (N, OC) · W (OC, C): a linear layer's backward without its weight gradient,
+// for the G step, which differentiates through D but must not spend two gemms on D's gradient.
+void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC) {
+  gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, 1.0f, dx, C);
+}
+
+void layer_backward(float* dx, const LinearParams* grad, const float* dout, LinearParams p,
+                    const float* x, int N, int C, int OC) {
+  if (grad)
+    linear_backward(dx, *grad, dout, p, x, N, C, OC);
+  else if (dx)
+    linear_backward_input(dx, dout, p.w, N, C, OC);
+}
+
+// Backward from dout (B, OUT), the gradient wrt acts.out. Adds into dx (B, IN) if not null and
+// into *grad if not null; the activation gradients in `ga` are overwritten.
+void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p,
+                  MlpActs acts, const float* x, int B, MlpDims m, float slope, bool tanh_out) {
+  const float* dlogits = dout;
+  if (tanh_out) {
+    std::memset(ga.dlogits, 0, sizeof(float) * B * m.out);
+    tanh_backward(ga.dlogits, dout, acts.out, B * m.out);
+    dlogits = ga.dlogits;
+  }
+  std::memset(ga.dh2, 0, sizeof(float) * B * m.h2);
+  std::memset(ga.da2, 0, sizeof(float) * B * m.h2);
+  std::memset(ga.dh1, 0, sizeof(float) * B * m.h1);
+  std::memset(ga.da1, 0, sizeof(float) * B * m.h1);
+  layer_backward(ga.dh2, grad ? &grad->fc3 : nullptr, dlogits, p.fc3, acts.h2, B, m.h2, m.out);
+  leaky_relu_backward(ga.da2, ga.dh2, acts.a2, B * m.h2, slope);
+  layer_backward(ga.dh1, grad ? &grad->fc2 : nullptr, ga.da2, p.fc2, acts.h1, B, m.h1, m.h2);
+  leaky_relu_backward(ga.da1, ga.dh1, acts.a1, B * m.h1, slope);
+  layer_backward(dx, grad ? &grad->fc1 : nullptr, ga.da1, p.fc1, x, B, m.in, m.h1);
+}
+
+// Hands out every buffer of a GanRun through `alloc`: once counting, once from the arena.
+template <class Alloc>
+void gan_run_carve(GanRun& run, const GanConfig& c, int B, Alloc alloc) {
+  const int BB = 2 * B;
+  run.z = alloc(B * c.z_dim);
+  run.g = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2),
+           alloc(B * c.g_hidden2), alloc(B * c.pixels)};
+  run.g_grad = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2),
+                alloc(B * c.g_hidden2), alloc(B * c.pixels)};
+  run.d_input = alloc(BB * c.pixels);
+  run.d = {alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden2),
+           alloc(BB * c.d_hidden2), alloc(BB)};
+  run.d_grad = {alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden2),
+                alloc(BB * c.d_hidden2), alloc(BB)};
+  run.targets = alloc(BB);
+  run.dimages = alloc(B * c.pixels);
+}
+
+float mean_sigmoid(const float* logits, int n) {
+  double sum = 0.0;
+  for (int i = 0; i < n; i++) sum += sigmoidf(logits[i]);
+  return float(sum / n);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Model and run state
+
+void gan_model_init(GanModel& model, const GanConfig& config, Rng& rng) {
+  model.config = config;
+  model.g = ParamStore(mlp_layout("g", generator_dims(config)));
+  model.d = ParamStore(mlp_layout("d", discriminator_dims(config)));
+  model.g_w = mlp_point(model.g.layout, model.g.value.data());
+  model.g_grad = mlp_point(model.g.layout, model.g.grad.data());
+  model.d_w = mlp_point(model.d.layout, model.d.value.data());
+  model.d_grad = mlp_point(model.d.layout, model.d.grad.data());
+  for (auto [p, m] : {std::pair{model.g_w, generator_dims(config)},
+                      std::pair{model.d_w, discriminator_dims(config)}}) {
+    init_linear(p.fc1.w, p.fc1.b, m.h1, m.in, rng);
+    init_linear(p.fc2.w, p.fc2.b, m.h2, m.h1, rng);
+    init_linear(p.fc3.w, p.fc3.b, m.out, m.h2, rng);
+  }
+}
+
+void gan_run_init(GanRun& run, const GanConfig& config, int batch) {
+  std::size_t floats = 0;
+  gan_run_carve(run, config, batch, [&](int n) {
+    floats += Arena::footprint(std::size_t(n));
+    return nullptr;
+  });
+  run.batch = batch;
+  run.arena = Arena(floats);
+  gan_run_carve(run, config, batch, [&](int n) { return run.arena.alloc(std::size_t(n)); });
+  // D's targets never change: the real rows come first. The G step uses the first B, all ones.
+  for (int i = 0; i < 2 * batch; i++) run.targets[i] = i < batch ? 1.0f : 0.0f;
+}
+
+void gan_sample_noise(float* z, std::size_t n, Rng& rng) {
+  for (std::size_t i = 0; i < n; i++) z[i] = rng_normal(rng);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two players' losses and gradients
+
+void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B) {
+  const GanConfig& c = model.config;
+  mlp_forward(run.g, model.g_w, z, B, generator_dims(c), c.leaky_slope, true);
+}
+
+GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
+                                                 const float* z, int B) {
+  const GanConfig& c = model.config;
+  const MlpDims dims = discriminator_dims(c);
+  gan_generator_forward(model, run, z, B);
+  std::memcpy(run.d_input, real, sizeof(float) * B * c.pixels);
+  std::memcpy(run.d_input + std::size_t(B) * c.pixels, run.g.out, sizeof(float) * B * c.pixels);
+  // Real and generated images go through D as one batch of 2B: the same arithmetic as two
+  // batches, in larger (faster) matrix products.
+  mlp_forward(run.d, model.d_w, run.d_input, 2 * B, dims, c.leaky_slope, false);
+
+  // The mean over 2B rows is half the sum of the two means; doubling it gives the loss.
+  float* dlogits = run.d_grad.dlogits;
+  float loss = 2.0f * bce_with_logits_loss(dlogits, run.d.out, run.targets, 2 * B);
+  for (int i = 0; i < 2 * B; i++) dlogits[i] *= 2.0f;
+
+  model.d.zero_grad();
+  mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, run.d_input, 2 * B,
+               dims, c.leaky_slope, false);
+  return {loss, mean_sigmoid(run.d.out, B), mean_sigmoid(run.d.out + B, B)};
+}
+
+float gan_generator_gradient(GanModel& model, GanRun& run, const float* z, int B, float* d_fake) {
+  const GanConfig& c = model.config;
+  const MlpDims dims = discriminator_dims(c);
+  gan_generator_forward(model, run, z, B);
+  mlp_forward(run.d, model.d_w, run.g.out, B, dims, c.leaky_slope, false);
+  float* dlogits = run.d_grad.dlogits;
+  float loss = bce_with_logits_loss(dlogits, run.d.out, run.targets, B);  // targets[0, B) are 1
+  if (d_fake) *d_fake = mean_sigmoid(run.d.out, B);
+
+  std::memset(run.dimages, 0, sizeof(float) * B * c.pixels);
+  mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, run.g.out, B, dims,
+               c.leaky_slope, false);
+  model.g.zero_grad();
+  mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, z, B,
+               generator_dims(c), c.leaky_slope, true);
+  return loss;
+}
+
+void gan_generate(const GanModel& model, GanRun& run, const float* z, int n, float* images) {
+  const GanConfig& c = model.config;
+  for (int start = 0; start < n; start += run.batch) {
+    int rows = n - start < run.batch ? n - start : run.batch;
+    gan_generator_forward(model, run, z + std::size_t(start) * c.z_dim, rows);
+    std::memcpy(images + std::size_t(start) * c.pixels, run.g.out, sizeof(float) * rows * c.pixels);
+  }
+}
+
+}  // namespace nn

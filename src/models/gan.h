@@ -1,0 +1,103 @@
+#pragma once
+// The MNIST GAN (Goodfellow et al. 2014) with two multilayer perceptrons:
+//   G: z (Z) -> H1 LeakyReLU -> H2 LeakyReLU -> P tanh         (an image in [-1, 1])
+//   D: x (P) -> H1 LeakyReLU -> H2 LeakyReLU -> 1              (a logit: how real x looks)
+// Each network has its own ParamStore, since each player is updated by its own optimizer.
+// Losses are binary cross-entropy on D's logit: D minimizes BCE(D(x), 1) + BCE(D(G(z)), 0); G uses
+// the non-saturating loss BCE(D(G(z)), 1), i.e. it maximizes log D(G(z)).
+#include <cstddef>
+
+#include "core/arena.h"
+#include "core/ops/linear.h"
+#include "core/params.h"
+#include "core/rng.h"
+
+namespace nn {
+
+struct GanConfig {
+  int z_dim = 100;
+  int g_hidden1 = 256, g_hidden2 = 512;
+  int d_hidden1 = 512, d_hidden2 = 256;
+  int pixels = 28 * 28;
+  float leaky_slope = 0.2f;
+  int batch = 64;
+  int d_steps = 1;  // k: discriminator updates per generator update (Algorithm 1)
+};
+
+// The three layers of either network.
+struct MlpParams {
+  LinearParams fc1, fc2, fc3;
+};
+
+// What a model is: both players' weights and gradients, and where each tensor sits in them.
+struct GanModel {
+  GanConfig config;
+  ParamStore g{ParamLayout{}}, d{ParamLayout{}};  // generator, discriminator
+  MlpParams g_w, g_grad;                          // slices of g.value, g.grad
+  MlpParams d_w, d_grad;                          // slices of d.value, d.grad
+};
+
+// Lays out both networks for `config` and initializes them as PyTorch's nn.Linear does.
+void gan_model_init(GanModel& model, const GanConfig& config, Rng& rng);
+
+// What one network leaves for its backward pass, for up to `rows` rows.
+struct MlpActs {
+  float* a1;   // (rows, H1) pre-activations of layer 1
+  float* h1;   // (rows, H1) LeakyReLU(a1)
+  float* a2;   // (rows, H2)
+  float* h2;   // (rows, H2)
+  float* out;  // (rows, OUT) D: logits; G: tanh of the logits, the images
+};
+// Backward's buffers for the gradients of those activations, same shapes.
+struct MlpGradActs {
+  float* da1;
+  float* dh1;
+  float* da2;
+  float* dh2;
+  float* dlogits;  // (rows, OUT)
+};
+
+// What a model computes for a batch of B: every buffer of a training step, carved once from one
+// arena so that a step never allocates. D sees real and generated images as one batch of 2B.
+struct GanRun {
+  int batch = 0;
+  Arena arena;
+  float* z;           // (B, Z) the noise of the current step
+  MlpActs g;          // generator over B rows
+  MlpGradActs g_grad;
+  float* d_input;     // (2B, P) real images in rows [0, B), generated ones in [B, 2B)
+  MlpActs d;          // discriminator over up to 2B rows
+  MlpGradActs d_grad;
+  float* targets;     // (2B) labels for the BCE: 1 real, 0 generated
+  float* dimages;     // (B, P) the G loss's gradient wrt the generated images
+};
+
+void gan_run_init(GanRun& run, const GanConfig& config, int batch);
+
+// Fills z (n) with N(0, 1) noise.
+void gan_sample_noise(float* z, std::size_t n, Rng& rng);
+
+// G(z) for B <= run.batch rows: images (B, P) in run.g.out.
+void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B);
+
+// What a discriminator update saw: its loss and the mean probabilities it gave.
+struct GanDiscriminatorStats {
+  float loss;    // BCE(D(x), 1) + BCE(D(G(z)), 0), each a mean over the batch
+  float d_real;  // mean sigmoid(D(x)): near 1 when D recognizes the real images
+  float d_fake;  // mean sigmoid(D(G(z))): near 0 when D sees through G
+};
+
+// The discriminator's loss on real images (B, P) and G(z) for z (B, Z), and its gradient:
+// model.d.grad is overwritten, G's gradient is left alone (the fakes are constants for D).
+GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
+                                                 const float* z, int B);
+
+// The generator's non-saturating loss BCE(D(G(z)), 1) for z (B, Z) and its gradient, propagated
+// back through D into model.g.grad (overwritten). D's weights are read, its gradient untouched.
+// d_fake receives mean sigmoid(D(G(z))).
+float gan_generator_gradient(GanModel& model, GanRun& run, const float* z, int B, float* d_fake);
+
+// G(z) for any number n of rows, in chunks of run.batch: z (n, Z) -> images (n, P).
+void gan_generate(const GanModel& model, GanRun& run, const float* z, int n, float* images);
+
+}  // namespace nn

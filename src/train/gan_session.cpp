@@ -1,0 +1,280 @@
+#include "train/gan_session.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+#include "core/checkpoint.h"
+#include "core/vec.h"
+#include "data/file.h"
+
+namespace nn {
+
+namespace {
+
+// How often the last good state is saved: a divergence loses at most this many iterations,
+// and the copy (about 13 MB for the MNIST networks) costs little spread over them.
+constexpr long kSnapshotEvery = 50;
+
+// A checkpoint of the two MNIST networks with their Adam states is about 13 MB.
+constexpr std::size_t kMaxCheckpointBytes = std::size_t(256) << 20;
+
+void copy_floats(FloatBuffer& to, const FloatBuffer& from) {
+  if (to.size() != from.size()) to = FloatBuffer(from.size());
+  if (from.size() > 0) std::memcpy(to.data(), from.data(), sizeof(float) * from.size());
+}
+
+void snapshot_take(GanSession& s) {
+  GanSnapshot& snap = s.last_good;
+  snap.iteration = s.iteration;
+  copy_floats(snap.g, s.model.g.value);
+  copy_floats(snap.d, s.model.d.value);
+  copy_floats(snap.g_moments, s.g_optim.moments);
+  copy_floats(snap.d_moments, s.d_optim.moments);
+  snap.g_step = s.g_optim.step;
+  snap.d_step = s.d_optim.step;
+}
+
+void truncate_after(MetricSeries& series, float step) {
+  while (!series.steps.empty() && series.steps.back() > step) {
+    series.steps.pop_back();
+    series.values.pop_back();
+  }
+}
+
+// Returns to the last snapshot and reports the divergence.
+Status diverge(GanSession& s, const char* which) {
+  const GanSnapshot& snap = s.last_good;
+  long failed_at = s.iteration;
+  if (snap.iteration < 0)
+    return Status::failure("training diverged at iteration %ld (the %s's loss or weights are not finite). Try a "
+                           "lower learning rate than %g.", failed_at, which, s.options.optimizer.lr);
+  copy_floats(s.model.g.value, snap.g);
+  copy_floats(s.model.d.value, snap.d);
+  copy_floats(s.g_optim.moments, snap.g_moments);
+  copy_floats(s.d_optim.moments, snap.d_moments);
+  s.g_optim.step = snap.g_step;
+  s.d_optim.step = snap.d_step;
+  s.iteration = snap.iteration;
+  for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) truncate_after(*m, float(snap.iteration));
+  return Status::failure(
+      "training diverged at iteration %ld (the %s's loss or weights are not finite); both networks are back at "
+      "iteration %ld. Try a lower learning rate than %g.",
+      failed_at, which, snap.iteration, s.options.optimizer.lr);
+}
+
+// A finite loss does not prove the update that follows it sane: an infinite gradient turns weights
+// into NaN with no trace in the loss yet. One sum over the weights sees any NaN or infinity.
+bool all_finite(const ParamStore& store) {
+  return std::isfinite(vec_sum(store.value.data(), int(store.layout.size())));
+}
+
+void shuffle(std::vector<int>& order, Rng& rng) {
+  for (int i = int(order.size()) - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, std::uint32_t(i + 1))]);
+}
+
+// The next batch of real images into s.real; a new shuffled epoch starts when one runs out.
+void next_real_batch(GanSession& s) {
+  const int B = s.config.batch;
+  if (s.cursor + B > int(s.order.size())) {
+    shuffle(s.order, s.rng);
+    s.cursor = 0;
+  }
+  for (int b = 0; b < B; b++) mnist_image_signed(s.train, s.order[s.cursor + b], s.real.data() + b * kMnistPixels);
+  s.cursor += B;
+}
+
+// Each network's checkpoint describes that network alone.
+std::string slope_text(float slope) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", slope);
+  return text;
+}
+
+ModelArch generator_arch(const GanConfig& c) {
+  return {"mnist-gan",
+          {{"network", "generator"}, {"z", std::to_string(c.z_dim)},
+           {"hidden", std::to_string(c.g_hidden1) + "," + std::to_string(c.g_hidden2)},
+           {"pixels", std::to_string(c.pixels)}, {"leaky_slope", slope_text(c.leaky_slope)}}};
+}
+
+ModelArch discriminator_arch(const GanConfig& c) {
+  return {"mnist-gan",
+          {{"network", "discriminator"}, {"pixels", std::to_string(c.pixels)},
+           {"hidden", std::to_string(c.d_hidden1) + "," + std::to_string(c.d_hidden2)},
+           {"leaky_slope", slope_text(c.leaky_slope)}}};
+}
+
+// Written to a temporary file renamed over `path`, so a failed save leaves the old file whole.
+Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  const std::string temporary = path + ".tmp";
+  std::FILE* f = std::fopen(temporary.c_str(), "wb");
+  if (!f) return Status::failure("cannot write '%s': %s", temporary.c_str(), std::strerror(errno));
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    std::remove(temporary.c_str());
+    return Status::failure("cannot write '%s': %s", path.c_str(), std::strerror(errno));
+  }
+  return Status::success();
+}
+
+// The file size a checkpoint's header records (checkpoint.h: magic 8 bytes, u32 version, u64).
+bool checkpoint_size(std::span<const std::uint8_t> bytes, std::uint64_t& size) {
+  if (bytes.size() < 20) return false;
+  std::memcpy(&size, bytes.data() + 12, sizeof size);
+  return size <= bytes.size();
+}
+
+}  // namespace
+
+TrainOptions gan_default_options() {
+  TrainOptions options;
+  options.optimizer.kind = OptimizerKind::Adam;
+  options.optimizer.lr = 2e-4;
+  options.optimizer.beta1 = 0.5;
+  options.optimizer.beta2 = 0.999;
+  return options;
+}
+
+Status gan_session_init(GanSession& s, const GanConfig& config, MnistSet train,
+                        const TrainOptions& options) {
+  if (config.pixels != kMnistPixels)
+    return Status::failure("the GAN makes 28x28 images (%d pixels), not %d", kMnistPixels, config.pixels);
+  if (config.batch < 1 || config.d_steps < 1)
+    return Status::failure("batch (%d) and k (%d) must be at least 1", config.batch, config.d_steps);
+  if (train.count < config.batch)
+    return Status::failure("%d training images are fewer than one batch of %d", train.count, config.batch);
+  s.config = config;
+  s.options = options;
+  s.train = std::move(train);
+  s.rng = rng_seeded(options.seed);
+  gan_model_init(s.model, config, s.rng);
+  gan_run_init(s.run, config, config.batch);
+  s.g_optim = optimizer_state_make(options.optimizer.kind, s.model.g.layout.size());
+  s.d_optim = optimizer_state_make(options.optimizer.kind, s.model.d.layout.size());
+  s.order.resize(std::size_t(s.train.count));
+  for (int i = 0; i < s.train.count; i++) s.order[i] = i;
+  s.cursor = s.train.count;  // the first batch shuffles
+  s.real = FloatBuffer(std::size_t(config.batch) * kMnistPixels);
+  s.iteration = 0;
+  for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
+  // The preview's noise comes from its own stream, so it does not depend on training.
+  Rng preview_rng = rng_seeded(options.seed, 1);
+  s.preview_z.resize(std::size_t(kGanGridSide * kGanGridSide) * config.z_dim);
+  gan_sample_noise(s.preview_z.data(), s.preview_z.size(), preview_rng);
+  s.last_good = GanSnapshot{};
+  return Status::success();
+}
+
+Status gan_session_step(GanSession& s) {
+  const GanConfig& c = s.config;
+  const OptimizerConfig& opt = s.options.optimizer;
+  GanModel& m = s.model;
+  GanDiscriminatorStats stats{};
+  for (int k = 0; k < c.d_steps; k++) {
+    next_real_batch(s);
+    gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
+    stats = gan_discriminator_gradient(m, s.run, s.real.data(), s.run.z, c.batch);
+    if (!std::isfinite(stats.loss)) return diverge(s, "discriminator");
+    // This first loss went through both networks as they are now: proof enough that they are
+    // good to return to.
+    if (k == 0 && (s.iteration % kSnapshotEvery == 0 || s.last_good.iteration < 0)) snapshot_take(s);
+    optimizer_step(opt, s.d_optim, m.d.value.data(), m.d.grad.data(), m.d.layout.size());
+    if (!all_finite(m.d)) return diverge(s, "discriminator");
+  }
+  gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
+  float g_loss = gan_generator_gradient(m, s.run, s.run.z, c.batch, nullptr);
+  if (!std::isfinite(g_loss)) return diverge(s, "generator");
+  optimizer_step(opt, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
+  if (!all_finite(m.g)) return diverge(s, "generator");
+  s.iteration++;
+  float step = float(s.iteration);
+  s.d_loss.push(step, stats.loss);
+  s.g_loss.push(step, g_loss);
+  s.d_real.push(step, stats.d_real);
+  s.d_fake.push(step, stats.d_fake);
+  return Status::success();
+}
+
+long gan_session_iterations_per_epoch(const GanSession& s) {
+  long batches = s.train.count / s.config.batch;
+  return batches / s.config.d_steps > 0 ? batches / s.config.d_steps : 1;
+}
+
+double gan_session_epoch(const GanSession& s) {
+  return double(s.iteration) * s.config.d_steps * s.config.batch / s.train.count;
+}
+
+void gan_session_grid(const GanSession& s, float* out) {
+  const int n = kGanGridSide * kGanGridSide;
+  std::vector<float> images(std::size_t(n) * kMnistPixels);
+  GanRun run;
+  gan_run_init(run, s.config, n);
+  gan_generate(s.model, run, s.preview_z.data(), n, images.data());
+  for (int i = 0; i < n; i++)
+    for (int y = 0; y < kMnistSide; y++) {
+      int row = (i / kGanGridSide) * kMnistSide + y, col = (i % kGanGridSide) * kMnistSide;
+      std::memcpy(out + row * kGanGridPixels + col, &images[std::size_t(i) * kMnistPixels + y * kMnistSide],
+                  sizeof(float) * kMnistSide);
+    }
+}
+
+void gan_session_interpolate(const GanSession& s, const float* z_a, const float* z_b, int steps,
+                             float* out) {
+  const int Z = s.config.z_dim;
+  std::vector<float> z(std::size_t(steps) * Z);
+  for (int i = 0; i < steps; i++) {
+    float t = steps > 1 ? float(i) / float(steps - 1) : 0.0f;
+    for (int j = 0; j < Z; j++) z[std::size_t(i) * Z + j] = (1.0f - t) * z_a[j] + t * z_b[j];
+  }
+  GanRun run;
+  gan_run_init(run, s.config, steps < s.config.batch ? steps : s.config.batch);
+  gan_generate(s.model, run, z.data(), steps, out);
+}
+
+void gan_session_sample(const GanSession& s, Rng& rng, int n, float* out) {
+  std::vector<float> z(std::size_t(n) * s.config.z_dim);
+  gan_sample_noise(z.data(), z.size(), rng);
+  GanRun run;
+  gan_run_init(run, s.config, n < s.config.batch ? n : s.config.batch);
+  gan_generate(s.model, run, z.data(), n, out);
+}
+
+Status gan_session_save(const GanSession& s, const std::string& path) {
+  std::vector<std::uint8_t> bytes = checkpoint_save(generator_arch(s.config), s.model.g, s.g_optim);
+  std::vector<std::uint8_t> d = checkpoint_save(discriminator_arch(s.config), s.model.d, s.d_optim);
+  bytes.insert(bytes.end(), d.begin(), d.end());
+  return write_file_atomic(path, bytes);
+}
+
+Status gan_session_load(GanSession& s, const std::string& path) {
+  std::vector<std::uint8_t> bytes;
+  if (Status status = read_file(path, bytes, kMaxCheckpointBytes); !status.ok()) return status;
+  std::span<const std::uint8_t> all(bytes);
+  std::uint64_t g_size = 0;
+  if (!checkpoint_size(all, g_size))
+    return Status::failure("'%s' is not a GAN checkpoint (too short, or its sizes do not add up)", path.c_str());
+  // Both halves are checked into copies first, so a bad discriminator leaves the generator alone.
+  ParamStore g(s.model.g.layout), d(s.model.d.layout);
+  OptimizerState g_optim = optimizer_state_make(s.g_optim.kind, g.layout.size());
+  OptimizerState d_optim = optimizer_state_make(s.d_optim.kind, d.layout.size());
+  Status status = checkpoint_load(all.first(g_size), generator_arch(s.config), g, g_optim);
+  if (!status.ok()) return Status::failure("'%s', generator: %s", path.c_str(), status.error.c_str());
+  status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
+  if (!status.ok()) return Status::failure("'%s', discriminator: %s", path.c_str(), status.error.c_str());
+  copy_floats(s.model.g.value, g.value);
+  copy_floats(s.model.d.value, d.value);
+  copy_floats(s.g_optim.moments, g_optim.moments);
+  copy_floats(s.d_optim.moments, d_optim.moments);
+  s.g_optim.step = g_optim.step;
+  s.d_optim.step = d_optim.step;
+  s.iteration = long(g_optim.step);
+  for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
+  s.last_good = GanSnapshot{};
+  return Status::success();
+}
+
+}  // namespace nn

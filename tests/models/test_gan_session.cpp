@@ -1,0 +1,208 @@
+// The GAN training session on synthetic 28x28 data with narrow networks: the schedule of
+// Algorithm 1, the preview grid and interpolation, checkpoints, divergence rollback.
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "data/file.h"
+#include "testing.h"
+#include "train/gan_session.h"
+
+using namespace nn_test;
+
+namespace {
+
+nn::MnistSet synthetic_set(int count, std::uint64_t seed) {
+  nn::MnistSet set;
+  set.count = count;
+  Rng rng{seed};
+  for (int i = 0; i < count * nn::kMnistPixels; i++) set.images.push_back(std::uint8_t(rng.next() & 0xFF));
+  for (int i = 0; i < count; i++) set.labels.push_back(std::uint8_t(i % 10));
+  return set;
+}
+
+// MNIST-sized images, narrow hidden layers: fast, and every code path of the real thing.
+nn::GanConfig narrow_config() {
+  nn::GanConfig c;
+  c.z_dim = 8;
+  c.g_hidden1 = 16, c.g_hidden2 = 16;
+  c.d_hidden1 = 16, c.d_hidden2 = 8;
+  c.batch = 8;
+  return c;
+}
+
+void init(nn::GanSession& s, nn::GanConfig c = narrow_config(), std::uint64_t seed = 1) {
+  nn::TrainOptions options = nn::gan_default_options();
+  options.seed = seed;
+  nn::Status status = nn::gan_session_init(s, c, synthetic_set(100, seed), options);
+  INFO(status.error);
+  REQUIRE(status.ok());
+}
+
+void step(nn::GanSession& s, int n) {
+  for (int i = 0; i < n; i++) {
+    nn::Status status = nn::gan_session_step(s);
+    INFO(status.error);
+    REQUIRE(status.ok());
+  }
+}
+
+std::vector<float> copy_of(const nn::FloatBuffer& b) { return std::vector<float>(b.data(), b.data() + b.size()); }
+
+std::string temp_dir() {
+  char dir[] = "/tmp/nnlab_gan_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  return dir;
+}
+
+}  // namespace
+
+TEST_CASE("GAN session refuses what the data cannot feed") {
+  nn::GanSession s;
+  nn::GanConfig c = narrow_config();
+  c.pixels = 100;
+  CHECK_FALSE(nn::gan_session_init(s, c, synthetic_set(10, 1), nn::gan_default_options()).ok());
+  c = narrow_config();
+  c.d_steps = 0;
+  CHECK_FALSE(nn::gan_session_init(s, c, synthetic_set(10, 1), nn::gan_default_options()).ok());
+  c = narrow_config();
+  c.batch = 11;
+  nn::Status status = nn::gan_session_init(s, c, synthetic_set(10, 1), nn::gan_default_options());
+  CHECK(status.error.find("fewer than one batch") != std::string::npos);
+}
+
+TEST_CASE("GAN session runs k discriminator updates per generator update") {
+  for (int k : {1, 3}) {
+    CAPTURE(k);
+    nn::GanConfig c = narrow_config();
+    c.d_steps = k;
+    nn::GanSession s;
+    init(s, c);
+    step(s, 5);
+    CHECK(s.iteration == 5);
+    CHECK(s.g_optim.step == 5);
+    CHECK(s.d_optim.step == 5 * k);
+    CHECK(nn::gan_session_epoch(s) == doctest::Approx(5.0 * k * 8 / 100));
+    CHECK(nn::gan_session_iterations_per_epoch(s) == 12 / k);
+    for (const nn::MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) {
+      REQUIRE(m->values.size() == 5);
+      CHECK(m->steps.back() == 5.0f);
+      CHECK(std::isfinite(m->last()));
+    }
+    CHECK(s.d_real.last() > 0.0f);
+    CHECK(s.d_fake.last() < 1.0f);
+  }
+}
+
+TEST_CASE("GAN preview grid and interpolation come from the generator") {
+  nn::GanSession s;
+  init(s);
+  step(s, 2);
+  const int Z = s.config.z_dim;
+  std::vector<float> grid(nn::kGanGridPixels * nn::kGanGridPixels);
+  nn::gan_session_grid(s, grid.data());
+  CHECK(std::all_of(grid.begin(), grid.end(), [](float v) { return v >= -1.0f && v <= 1.0f; }));
+  // Tile 9 (row 1, column 1) is G of the preview's tenth noise vector.
+  std::vector<float> image(nn::kMnistPixels);
+  nn::gan_session_interpolate(s, &s.preview_z[9 * Z], &s.preview_z[9 * Z], 1, image.data());
+  int differ = 0;
+  for (int y = 0; y < nn::kMnistSide; y++)
+    for (int x = 0; x < nn::kMnistSide; x++) differ += grid[(28 + y) * nn::kGanGridPixels + 28 + x] != image[y * 28 + x];
+  CHECK(differ == 0);
+
+  const int steps = 5;
+  std::vector<float> line(std::size_t(steps) * nn::kMnistPixels), ends(2 * nn::kMnistPixels);
+  const float* z_a = &s.preview_z[0];
+  const float* z_b = &s.preview_z[Z];
+  nn::gan_session_interpolate(s, z_a, z_b, steps, line.data());
+  nn::gan_session_interpolate(s, z_a, z_b, 2, ends.data());
+  check_close("first", &line[0], &ends[0], nn::kMnistPixels, 1e-6, 1e-5);
+  check_close("last", &line[(steps - 1) * nn::kMnistPixels], &ends[nn::kMnistPixels], nn::kMnistPixels, 1e-6, 1e-5);
+}
+
+TEST_CASE("GAN checkpoints round trip and refuse other models") {
+  const std::string dir = temp_dir(), path = dir + "/gan.ckpt";
+  nn::GanSession a;
+  init(a, narrow_config(), 1);
+  step(a, 3);
+  REQUIRE(nn::gan_session_save(a, path).ok());
+
+  nn::GanSession b;
+  init(b, narrow_config(), 2);
+  nn::Status status = nn::gan_session_load(b, path);
+  INFO(status.error);
+  REQUIRE(status.ok());
+  CHECK(copy_of(b.model.g.value) == copy_of(a.model.g.value));
+  CHECK(copy_of(b.model.d.value) == copy_of(a.model.d.value));
+  CHECK(copy_of(b.g_optim.moments) == copy_of(a.g_optim.moments));
+  CHECK(copy_of(b.d_optim.moments) == copy_of(a.d_optim.moments));
+  CHECK(b.iteration == 3);
+  CHECK(b.d_optim.step == 3);
+
+  SUBCASE("another architecture is refused and nothing changes") {
+    nn::GanConfig wider = narrow_config();
+    wider.d_hidden2 = 9;
+    nn::GanSession c;
+    init(c, wider, 3);
+    std::vector<float> g_before = copy_of(c.model.g.value);
+    status = nn::gan_session_load(c, path);
+    CHECK(status.error.find("discriminator") != std::string::npos);
+    CHECK(copy_of(c.model.g.value) == g_before);  // the generator matched, yet was left alone
+    CHECK(c.iteration == 0);
+  }
+  SUBCASE("a corrupted or truncated file is refused") {
+    std::vector<std::uint8_t> bytes;
+    REQUIRE(nn::read_file(path, bytes, 1 << 24).ok());
+    for (bool truncate : {false, true}) {
+      std::vector<std::uint8_t> bad = bytes;
+      if (truncate)
+        bad.resize(bad.size() - 10);
+      else
+        bad[bad.size() - 100] ^= 0x40;  // a float of the discriminator's Adam state
+      std::FILE* f = std::fopen(path.c_str(), "wb");
+      REQUIRE(f);
+      std::fwrite(bad.data(), 1, bad.size(), f);
+      std::fclose(f);
+      nn::GanSession c;
+      init(c, narrow_config(), 3);
+      std::vector<float> g_before = copy_of(c.model.g.value);
+      CHECK_FALSE(nn::gan_session_load(c, path).ok());
+      CHECK(copy_of(c.model.g.value) == g_before);
+    }
+  }
+  std::remove(path.c_str());
+  std::remove(dir.c_str());
+}
+
+TEST_CASE("GAN divergence rolls back to the last good state") {
+  SUBCASE("a weight that turns NaN") {
+    nn::GanSession s;
+    init(s);
+    step(s, 3);  // the snapshot was taken at iteration 0
+    std::vector<float> g0 = copy_of(s.last_good.g);
+    s.model.g.value[5] = NAN;
+    nn::Status status = nn::gan_session_step(s);
+    CHECK(status.error.find("diverged at iteration 3") != std::string::npos);
+    CHECK(status.error.find("lower learning rate") != std::string::npos);
+    CHECK(s.iteration == 0);
+    CHECK(s.g_optim.step == 0);
+    CHECK(copy_of(s.model.g.value) == g0);
+    CHECK(s.d_loss.empty());
+    step(s, 2);  // and training goes on from there
+  }
+  SUBCASE("a learning rate far too high") {
+    nn::GanSession s;
+    nn::TrainOptions options = nn::gan_default_options();
+    options.optimizer.lr = 1e30;
+    REQUIRE(nn::gan_session_init(s, narrow_config(), synthetic_set(100, 1), options).ok());
+    nn::Status status;
+    for (int i = 0; i < 10 && status.ok(); i++) status = nn::gan_session_step(s);
+    CHECK(status.error.find("lower learning rate than 1e+30") != std::string::npos);
+    const float* d = s.model.d.value.data();
+    CHECK(std::all_of(d, d + s.model.d.value.size(), [](float v) { return std::isfinite(v); }));
+  }
+}
