@@ -1,15 +1,16 @@
 #version 300 es
-// Turns a matrix of floats (a one-channel float texture) into colours.
-//  - sequential (u_diverging == 0): value in [u_lo, u_hi] -> viridis, for activations and pixels
-//  - diverging (u_diverging == 1): negative blue, zero near-white, positive red, symmetric around
-//    0 with |value| scaled by u_hi, for weights and gradients
+// Turns a matrix of floats (a one-channel float texture) into colours, by u_scale:
+//  0 sequential: value in [u_lo, u_hi] -> viridis, for activations and probabilities
+//  1 diverging: negative blue, zero near-white, positive red, symmetric around 0 with |value|
+//    scaled by u_hi, for weights, gradients and tanh states
+//  2 grey: value in [u_lo, u_hi] -> black to white, for images such as MNIST digits
 // NaN and Inf are shown in magenta so a diverging model is visible at a glance.
 precision highp float;
 
 uniform highp sampler2D u_values;
 uniform float u_lo;
 uniform float u_hi;
-uniform int u_diverging;
+uniform int u_scale;
 
 in vec2 v_uv;
 out vec4 frag_color;
@@ -42,8 +43,10 @@ void main() {
     return;
   }
   vec3 color;
-  if (u_diverging == 1) {
+  if (u_scale == 1) {
     color = diverging(clamp(value / max(u_hi, 1e-20), -1.0, 1.0));
+  } else if (u_scale == 2) {
+    color = vec3(clamp((value - u_lo) / max(u_hi - u_lo, 1e-20), 0.0, 1.0));
   } else {
     color = viridis(clamp((value - u_lo) / max(u_hi - u_lo, 1e-20), 0.0, 1.0));
   }

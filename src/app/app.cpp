@@ -9,6 +9,7 @@
 #include "app/file_transfer.h"
 #include "app/gl.h"
 #include "app/style.h"
+#include "app/ui_probe.h"
 #include "data/file.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
@@ -157,12 +158,15 @@ void frame(App& app) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGui::NewFrame();
+  ui_probe_clear();
 
   // 3. One window covering the screen: the sidebar on the left, the open panel beside it.
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
-  ImGui::Begin("nnlab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+  // No background of its own: glClear paints the same colour, and a full-screen fill less per
+  // frame matters when the browser renders WebGL in software.
+  ImGui::Begin("nnlab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBackground |
                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
   sidebar(app);
   ImGui::SameLine();
@@ -187,7 +191,9 @@ void frame(App& app) {
 }
 
 void app_shutdown(App& app) {
-  heatmap_destroy(app.nextword.inputs);
+  nextword_panel_shutdown(app.nextword);
+  charrnn_panel_shutdown(app.charrnn);
+  gan_panel_shutdown(app.gan);
   heatmap_renderer_destroy(app.heatmap_renderer);
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplSDL2_Shutdown();
@@ -211,7 +217,7 @@ const char* app_ui_snapshot(const App& app) {
                   i ? ", " : "", item.id ? item.id : "", item.x, item.y, item.w, item.h);
     json += buffer;
   }
-  json += "]}";
+  json += "], \"probe\": " + ui_probe_json() + "}";
   return json.c_str();
 }
 

@@ -3,6 +3,9 @@
 #include <SDL.h>
 
 #include "app/heatmap.h"
+#include "app/panels/charrnn_panel.h"
+#include "app/panels/gan_panel.h"
+#include "app/panels/nextword_panel.h"
 #include "app/panels/panels.h"
 
 namespace nn {
@@ -29,6 +32,8 @@ struct App {
   HeatmapRenderer heatmap_renderer;
 
   NextWordPanel nextword;
+  CharRnnPanel charrnn;
+  GanPanel gan;
 };
 
 bool app_init(App& app, const AppOptions& options);

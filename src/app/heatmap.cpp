@@ -56,7 +56,7 @@ bool heatmap_renderer_init(HeatmapRenderer& renderer) {
   renderer.u_values = glGetUniformLocation(program, "u_values");
   renderer.u_lo = glGetUniformLocation(program, "u_lo");
   renderer.u_hi = glGetUniformLocation(program, "u_hi");
-  renderer.u_diverging = glGetUniformLocation(program, "u_diverging");
+  renderer.u_scale = glGetUniformLocation(program, "u_scale");
   glGenVertexArrays(1, &renderer.vertex_array);  // ES 3 draws need one bound, even when empty
   return true;
 }
@@ -110,7 +110,7 @@ void heatmap_update(Heatmap& heatmap, const HeatmapRenderer& renderer, const flo
   glUniform1i(renderer.u_values, 0);
   glUniform1f(renderer.u_lo, lo);
   glUniform1f(renderer.u_hi, hi);
-  glUniform1i(renderer.u_diverging, scale == HeatmapScale::Diverging ? 1 : 0);
+  glUniform1i(renderer.u_scale, int(scale));
   glBindVertexArray(renderer.vertex_array);
   glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
   glBindVertexArray(0);

@@ -5,7 +5,7 @@
 
 namespace nn {
 
-enum class HeatmapScale { Sequential, Diverging };
+enum class HeatmapScale { Sequential, Diverging, Grey };  // the u_scale values of colormap.frag
 
 struct Heatmap {
   GLuint values = 0;  // R32F, rows x cols
@@ -17,15 +17,15 @@ struct Heatmap {
 struct HeatmapRenderer {
   GLuint program = 0;
   GLuint vertex_array = 0;
-  GLint u_values = -1, u_lo = -1, u_hi = -1, u_diverging = -1;
+  GLint u_values = -1, u_lo = -1, u_hi = -1, u_scale = -1;
 };
 
 // Compiles the shaders embedded from shaders/; false (with the GL log on stderr) on failure.
 bool heatmap_renderer_init(HeatmapRenderer& renderer);
 void heatmap_renderer_destroy(HeatmapRenderer& renderer);
 
-// Uploads values (rows, cols) and repaints. Sequential maps [lo, hi] to viridis; diverging maps
-// [-hi, hi] to blue-white-red (lo is ignored).
+// Uploads values (rows, cols) and repaints. Sequential maps [lo, hi] to viridis, grey to black ..
+// white; diverging maps [-hi, hi] to blue-white-red (lo is ignored).
 void heatmap_update(Heatmap& heatmap, const HeatmapRenderer& renderer, const float* values, int rows,
                     int cols, float lo, float hi, HeatmapScale scale);
 void heatmap_destroy(Heatmap& heatmap);

@@ -79,7 +79,7 @@ void plot_lines(const char* id, const PlotSeries* series, int count, ImVec2 size
   for (float y = std::ceil(y_min / y_step) * y_step; y <= y_max; y += y_step) {
     float sy = to_screen(x_min, y).y;
     draw->AddLine(ImVec2(p0.x, sy), ImVec2(p1.x, sy), grid_color);
-    format_tick(text, sizeof text, y);
+    format_tick(text, sizeof text, std::fabs(y) < y_step * 1e-3f ? 0.0f : y);  // no "-0" from rounding
     draw->AddText(ImVec2(p0.x - ImGui::CalcTextSize(text).x - 6, sy - line_height * 0.5f), axis_color, text);
   }
   float x_step = nice_step(x_max - x_min, 5);

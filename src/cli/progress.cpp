@@ -4,10 +4,28 @@
 
 #include <cstdio>
 
+#if defined(__EMSCRIPTEN__)
+#include <emscripten.h>
+#endif
+
 namespace nn::cli {
 
+namespace {
+
+bool stderr_is_terminal() {
+#if defined(__EMSCRIPTEN__)
+  // Under node, isatty() answers yes for any stream; ask node itself, on the main thread (the CLI
+  // runs in a worker thread, whose process.stderr is a pipe to the main one).
+  return MAIN_THREAD_EM_ASM_INT({ return process.stderr.isTTY ? 1 : 0; }) != 0;
+#else
+  return isatty(STDERR_FILENO);
+#endif
+}
+
+}  // namespace
+
 Progress::Progress(const char* label, long total)
-    : label_(label), total_(total > 0 ? total : 1), enabled_(isatty(STDERR_FILENO)),
+    : label_(label), total_(total > 0 ? total : 1), enabled_(stderr_is_terminal()),
       start_(std::chrono::steady_clock::now()), last_draw_(start_ - std::chrono::seconds(1)) {}
 
 Progress::~Progress() { finish(); }

@@ -194,15 +194,32 @@ Status charrnn_session_save(const CharRnnSession& session, const std::string& pa
   return checkpoint_save_file(path, charrnn_arch(session), session.model.params, session.optim);
 }
 
-Status charrnn_session_load(CharRnnSession& session, const std::string& path) {
-  Status status =
-      checkpoint_load_file(path, charrnn_arch(session), session.model.params, session.optim);
-  if (!status.ok()) return status;
+std::vector<std::uint8_t> charrnn_session_save(const CharRnnSession& session) {
+  return checkpoint_save(charrnn_arch(session), session.model.params, session.optim);
+}
+
+namespace {
+
+void resume_after_load(CharRnnSession& session) {
   session.step = session.optim.step;
   session.train_bpc.clear();
   session.val_bpc.clear();
   take_snapshot(session);
-  return Status::success();
+}
+
+}  // namespace
+
+Status charrnn_session_load(CharRnnSession& session, const std::string& path) {
+  Status status =
+      checkpoint_load_file(path, charrnn_arch(session), session.model.params, session.optim);
+  if (status.ok()) resume_after_load(session);
+  return status;
+}
+
+Status charrnn_session_load(CharRnnSession& session, std::span<const std::uint8_t> bytes) {
+  Status status = checkpoint_load(bytes, charrnn_arch(session), session.model.params, session.optim);
+  if (status.ok()) resume_after_load(session);
+  return status;
 }
 
 Status charrnn_session_tokens(const CharRnnSession& session, std::string_view text,

@@ -8,6 +8,7 @@
 // clipping the global gradient norm. The windows of step k come from a generator seeded with
 // (seed, k), so a run resumed from a checkpoint sees the same batches as the run that wrote it.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,8 +71,11 @@ float charrnn_session_validate(CharRnnSession& session);
 // Checkpoints (core/checkpoint.h). Loading accepts only a file of the same cell, layers, hidden
 // size, vocabulary (its characters, not just their number) and optimizer; otherwise the session
 // is untouched and the Status says what differs. A loaded session resumes at the file's step.
+// The file versions save atomically; the in-memory ones serve the browser (download, upload).
 Status charrnn_session_save(const CharRnnSession& session, const std::string& path);
 Status charrnn_session_load(CharRnnSession& session, const std::string& path);
+std::vector<std::uint8_t> charrnn_session_save(const CharRnnSession& session);
+Status charrnn_session_load(CharRnnSession& session, std::span<const std::uint8_t> bytes);
 
 // Text to token ids; fails on the first character the corpus does not contain.
 Status charrnn_session_tokens(const CharRnnSession& session, std::string_view text,

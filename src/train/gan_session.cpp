@@ -243,28 +243,37 @@ void gan_session_sample(const GanSession& s, Rng& rng, int n, float* out) {
   gan_generate(s.model, run, z.data(), n, out);
 }
 
-Status gan_session_save(const GanSession& s, const std::string& path) {
+std::vector<std::uint8_t> gan_session_save(const GanSession& s) {
   std::vector<std::uint8_t> bytes = checkpoint_save(generator_arch(s.config), s.model.g, s.g_optim);
   std::vector<std::uint8_t> d = checkpoint_save(discriminator_arch(s.config), s.model.d, s.d_optim);
   bytes.insert(bytes.end(), d.begin(), d.end());
-  return write_file_atomic(path, bytes);
+  return bytes;
+}
+
+Status gan_session_save(const GanSession& s, const std::string& path) {
+  return write_file_atomic(path, gan_session_save(s));
 }
 
 Status gan_session_load(GanSession& s, const std::string& path) {
   std::vector<std::uint8_t> bytes;
   if (Status status = read_file(path, bytes, kMaxCheckpointBytes); !status.ok()) return status;
-  std::span<const std::uint8_t> all(bytes);
+  Status status = gan_session_load(s, std::span<const std::uint8_t>(bytes));
+  if (!status.ok()) return Status::failure("'%s': %s", path.c_str(), status.error.c_str());
+  return status;
+}
+
+Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   std::uint64_t g_size = 0;
   if (!checkpoint_size(all, g_size))
-    return Status::failure("'%s' is not a GAN checkpoint (too short, or its sizes do not add up)", path.c_str());
+    return Status::failure("not a GAN checkpoint (too short, or its sizes do not add up)");
   // Both halves are checked into copies first, so a bad discriminator leaves the generator alone.
   ParamStore g(s.model.g.layout), d(s.model.d.layout);
   OptimizerState g_optim = optimizer_state_make(s.g_optim.kind, g.layout.size());
   OptimizerState d_optim = optimizer_state_make(s.d_optim.kind, d.layout.size());
   Status status = checkpoint_load(all.first(g_size), generator_arch(s.config), g, g_optim);
-  if (!status.ok()) return Status::failure("'%s', generator: %s", path.c_str(), status.error.c_str());
+  if (!status.ok()) return Status::failure("generator: %s", status.error.c_str());
   status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
-  if (!status.ok()) return Status::failure("'%s', discriminator: %s", path.c_str(), status.error.c_str());
+  if (!status.ok()) return Status::failure("discriminator: %s", status.error.c_str());
   copy_floats(s.model.g.value, g.value);
   copy_floats(s.model.d.value, d.value);
   copy_floats(s.g_optim.moments, g_optim.moments);

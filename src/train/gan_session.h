@@ -3,6 +3,7 @@
 // cursor, and the metric history the plots show. Shared by the CLI, the app and the tests; it
 // keeps no global state, so it can run on a worker thread (the caller serializes access).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -80,5 +81,8 @@ void gan_session_sample(const GanSession& session, Rng& rng, int n, float* out);
 // A file that does not match the session's configuration is refused and changes nothing.
 Status gan_session_save(const GanSession& session, const std::string& path);
 Status gan_session_load(GanSession& session, const std::string& path);
+// The same in memory, for the browser's downloads and uploads.
+std::vector<std::uint8_t> gan_session_save(const GanSession& session);
+Status gan_session_load(GanSession& session, std::span<const std::uint8_t> bytes);
 
 }  // namespace nn

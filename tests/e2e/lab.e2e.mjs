@@ -116,6 +116,69 @@ try {
     });
   }
 
+  // ---- Training in the page -------------------------------------------------------------------
+  const value = (state, name) => state.probe.values[name];
+  async function openPanel(id) {
+    const item = (await snapshot(page)).items.find((i) => i.id === id);
+    await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
+    await waitForState(page, (s) => s.panel === id, `panel ${id}`, 5000);
+  }
+  async function clickProbe(name, timeout = 60000) {
+    const state = await waitForState(page, (s) => s.probe.items[name], `${name} on screen`, timeout);
+    const rect = state.probe.items[name];
+    await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+  }
+  async function framesPerSecond(milliseconds) {
+    return page.evaluate((duration) => new Promise((resolve) => {
+      let count = 0;
+      const start = performance.now();
+      function tick() {
+        count++;
+        if (performance.now() - start < duration) requestAnimationFrame(tick);
+        else resolve(count / ((performance.now() - start) / 1000));
+      }
+      requestAnimationFrame(tick);
+    }), milliseconds);
+  }
+
+  await check('next-word LSTM trains 500 epochs in the page and predicts all six words', async () => {
+    await openPanel('nextword');
+    await clickProbe('nextword.train');
+    const state = await waitForState(page, (s) => value(s, 'nextword.epoch') >= 500 && !value(s, 'nextword.running'),
+                                     '500 epochs', 90000);
+    await screenshotStats(page, 'train-nextword');
+    assert(value(state, 'nextword.correct') === 6, `only ${value(state, 'nextword.correct')} of 6 right`);
+    return `loss ${value(state, 'nextword.loss').toFixed(4)} after ${value(state, 'nextword.epoch')} epochs`;
+  });
+
+  await check('char-RNN loads tiny Shakespeare, trains with a falling loss and streams a sample', async () => {
+    await openPanel('charrnn');
+    await waitForState(page, (s) => value(s, 'charrnn.ready') === 1, 'the corpus', 60000);
+    await clickProbe('charrnn.train');
+    const state = await waitForState(page, (s) => value(s, 'charrnn.step') >= 60, '60 steps', 120000);
+    const fps = await framesPerSecond(2000);
+    await screenshotStats(page, 'train-charrnn');
+    await clickProbe('charrnn.train');  // pause
+    const first = value(state, 'charrnn.first_train_bpc'), last = value(state, 'charrnn.train_bpc');
+    assert(last < first - 0.5, `bits/char went from ${first} to ${last}`);
+    assert(value(state, 'charrnn.sample_length') > 20, 'no sample text');
+    return `bits/char ${first.toFixed(2)} -> ${last.toFixed(2)} in ${value(state, 'charrnn.step')} steps; ` +
+           `${fps.toFixed(0)} frames/s while training`;
+  });
+
+  await check('MNIST GAN loads the digits, trains, and its grid changes', async () => {
+    await openPanel('gan');
+    const before = await waitForState(page, (s) => value(s, 'gan.ready') === 1 && value(s, 'gan.grid_sum') !== undefined,
+                                      'MNIST', 90000);
+    await clickProbe('gan.train');
+    const state = await waitForState(page, (s) => value(s, 'gan.iteration') >= 50, '50 iterations', 120000);
+    const fps = await framesPerSecond(2000);
+    await screenshotStats(page, 'train-gan');
+    await clickProbe('gan.train');  // pause
+    assert(Math.abs(value(state, 'gan.grid_sum') - value(before, 'gan.grid_sum')) > 1, 'the grid did not change');
+    return `${value(state, 'gan.iteration')} iterations; ${fps.toFixed(0)} frames/s while training`;
+  });
+
   await check('frame rate while idle', async () => {
     const frames = await page.evaluate(() => new Promise((resolve) => {
       let count = 0;

@@ -1,29 +1,330 @@
-// The char-RNN demo: a recurrent network learns Shakespeare one character at a time.
+// The char-RNN demo: a recurrent network learns a text one character at a time, and writes.
+#include "app/panels/charrnn_panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
 #include "app/app.h"
+#include "app/file_transfer.h"
+#include "app/plot.h"
+#include "app/ui_probe.h"
 #include "app/panels/widgets.h"
 
 namespace nn {
 
+namespace {
+
+constexpr const char* kCorpusPurpose = "charrnn-corpus";
+constexpr const char* kCheckpointPurpose = "charrnn-checkpoint";
+constexpr const char* kCheckpointName = "charrnn.ckpt";
+constexpr const char* kCellLabels[] = {"RNN", "GRU", "LSTM"};
+constexpr int kSampleLimit = 6000;  // characters kept on screen
+constexpr int kCharsPerFrame = 3;   // streaming speed: ~180 characters a second at 60 frames/s
+
+#if defined(NNLAB_DEFAULT_CORPUS)
+const char* kDesktopCorpus = NNLAB_DEFAULT_CORPUS;
+#else
+const char* kDesktopCorpus = "";
+#endif
+
+void publish(CharRnnPanel& panel) {
+  CharRnnPanel::View& view = panel.view;
+  const CharRnnSession& s = panel.session;
+  if (view.model.params.value.size() != s.model.params.value.size() || view.model.config.cell != s.model.config.cell) {
+    Rng unused = rng_seeded(0);
+    charrnn_init(view.model, s.model.config, unused);  // allocates the same layout once
+  }
+  std::copy(s.model.params.value.data(), s.model.params.value.data() + s.model.params.value.size(), view.model.params.value.data());
+  view.step = s.step;
+  view.train_bpc = s.train_bpc;
+  view.val_bpc = s.val_bpc;
+  const int T = s.acts.T, B = s.acts.B, H = s.config.hidden;
+  view.hidden_steps = 0;
+  if (T > 0 && B > 0) {
+    const float* states = charrnn_hidden_states(s.model, s.acts, 0);
+    view.hidden.resize(std::size_t(T) * H);
+    for (int t = 0; t < T; t++) std::copy(states + std::size_t(t * B) * H, states + std::size_t(t * B + 1) * H, &view.hidden[std::size_t(t) * H]);
+    view.hidden_steps = T;
+  }
+  view.ready = true;
+}
+
+Status train_step(CharRnnPanel& panel) {
+  Status status = charrnn_session_step(panel.session);
+  if (status.ok() && panel.session.step % panel.validate_every == 0) charrnn_session_validate(panel.session);
+  return status;
+}
+
+void restart_sampler(CharRnnPanel& panel) {
+  panel.sample.clear();
+  panel.sampler_ready = false;
+}
+
+Status build_session(CharRnnPanel& panel) {
+  CharRnnConfig config = panel.config;
+  config.cell = CellKind(panel.cell_index);
+  TrainOptions options = charrnn_default_options();
+  options.seed = std::uint64_t(panel.controls.seed);
+  options.optimizer.kind = panel.controls.optimizer;
+  options.optimizer.lr = panel.controls.learning_rate;
+  CharRnnSession fresh;
+  Status status = charrnn_session_init(fresh, config, panel.corpus, options);
+  if (!status.ok()) return status;
+  panel.worker.pause();
+  panel.worker.with_session([&] { panel.session = std::move(fresh); });
+  panel.has_session = true;
+  panel.worker.publish_now();
+  panel.worker.with_snapshot([&] { panel.view.ready = true; });
+  panel.sample_rng = rng_seeded(options.seed, 7);
+  restart_sampler(panel);
+  return Status::success();
+}
+
+void take_corpus(CharRnnPanel& panel, const OpenedFile& file) {
+  if (!file.error.empty()) {
+    panel.message = file.error;
+    return;
+  }
+  TextCorpus corpus;
+  Status status = corpus_parse(file.bytes, 0.9, corpus);
+  if (!status.ok()) {
+    panel.message = file.name + ": " + status.error;  // the text in use stays
+    return;
+  }
+  TextCorpus previous = std::move(panel.corpus);
+  panel.corpus = std::move(corpus);
+  status = build_session(panel);
+  if (!status.ok()) {
+    panel.corpus = std::move(previous);
+    panel.message = file.name + ": " + status.error;
+    return;
+  }
+  panel.corpus_name = file.name;
+  panel.message = "";
+}
+
+void ensure_started(CharRnnPanel& panel) {
+  if (panel.started) return;
+  panel.started = true;
+  TrainOptions defaults = charrnn_default_options();
+  panel.controls.learning_rate = float(defaults.optimizer.lr);
+  panel.controls.optimizer = defaults.optimizer.kind;
+  panel.worker.start([&panel] { return train_step(panel); }, [&panel] { publish(panel); }, std::chrono::milliseconds(50));
+  panel.corpus_requested = true;
+  file_fetch(kCorpusPurpose, "assets/tinyshakespeare.txt", kDesktopCorpus);
+}
+
+void handle_action(CharRnnPanel& panel, TrainingAction action) {
+  Status status;
+  switch (action) {
+    case TrainingAction::None: return;
+    case TrainingAction::Reset:
+      panel.worker.clear_error();
+      status = build_session(panel);
+      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
+      return;
+    case TrainingAction::OptimizerChanged:
+      panel.worker.with_session([&] {
+        OptimizerConfig optimizer = panel.session.options.optimizer;
+        optimizer.lr = panel.controls.learning_rate;
+        if (optimizer.kind != panel.controls.optimizer) {
+          optimizer.kind = panel.controls.optimizer;
+          panel.session.optim = optimizer_state_make(optimizer.kind, panel.session.model.params.value.size());
+        }
+        panel.session.options.optimizer = optimizer;
+      });
+      return;
+    case TrainingAction::Save: {
+      std::vector<std::uint8_t> bytes;
+      panel.worker.with_session([&] { bytes = charrnn_session_save(panel.session); });
+      std::string where;
+      status = file_save(kCheckpointName, bytes, where);
+      panel.message = status.ok() ? "checkpoint " + where : status.error;
+      return;
+    }
+    case TrainingAction::Load:
+      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
+      return;
+  }
+}
+
+void take_files(CharRnnPanel& panel) {
+  OpenedFile file;
+  if (file_take_opened(kCorpusPurpose, file) || file_take_opened("drop", file)) {
+    bool checkpoint = file.name.size() > 5 && file.name.compare(file.name.size() - 5, 5, ".ckpt") == 0;
+    if (!checkpoint) {
+      take_corpus(panel, file);
+      return;
+    }
+    file.purpose = kCheckpointPurpose;
+  } else if (!file_take_opened(kCheckpointPurpose, file)) {
+    return;
+  }
+  if (!file.error.empty()) {
+    panel.message = file.error;
+    return;
+  }
+  if (!panel.has_session) {
+    panel.message = "load a text first: a checkpoint belongs to the text it was trained on";
+    return;
+  }
+  panel.worker.pause();
+  Status status;
+  panel.worker.with_session([&] { status = charrnn_session_load(panel.session, std::span<const std::uint8_t>(file.bytes)); });
+  panel.worker.publish_now();
+  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+  if (status.ok()) restart_sampler(panel);
+}
+
+void corpus_controls(CharRnnPanel& panel) {
+  float progress = 0.0f;
+  if (file_progress(kCorpusPurpose, progress)) {
+    ImGui::ProgressBar(progress, ImVec2(300, 0), "loading the text");
+  } else if (!panel.corpus_name.empty()) {
+    ImGui::Text("text: %s, %zu characters, %zu distinct", panel.corpus_name.c_str(), panel.corpus.tokens.size(),
+                panel.corpus.vocabulary.size());
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Open a text file...")) file_request_open(kCorpusPurpose, ".txt,text/plain", kDesktopCorpus);
+  ImGui::SameLine();
+  ImGui::TextDisabled("(or drop one here)");
+}
+
+void config_controls(CharRnnPanel& panel) {
+  ImGui::SetNextItemWidth(90);
+  ImGui::Combo("cell", &panel.cell_index, kCellLabels, 3);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90);
+  ImGui::SliderInt("layers", &panel.config.layers, 1, kCharRnnMaxLayers);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderInt("hidden", &panel.config.hidden, 16, 512);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderInt("sequence", &panel.config.seq, 8, 256);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(110);
+  ImGui::SliderInt("batch", &panel.config.batch, 1, 128);
+  ImGui::SameLine();
+  ImGui::BeginDisabled(panel.corpus.tokens.empty());
+  if (ImGui::Button("Apply")) {
+    Status status = build_session(panel);
+    panel.message = status.ok() ? "new model" : status.error;
+  }
+  ImGui::EndDisabled();
+}
+
+void sample_view(CharRnnPanel& panel) {
+  CharRnnPanel::View& view = panel.view;
+  if (!panel.sampler_ready) {
+    charrnn_sampler_init(panel.sampler, view.model.config);
+    std::vector<int> prime;
+    Status status = charrnn_session_tokens(panel.session, panel.prime, prime);
+    if (!status.ok()) prime.clear();
+    charrnn_sample_reset(panel.sampler, view.model, prime.data(), int(prime.size()));
+    panel.sample = status.ok() ? panel.prime : "";
+    panel.sampler_ready = true;
+  }
+  ImGui::Checkbox("stream", &panel.streaming);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(160);
+  ImGui::SliderFloat("temperature", &panel.temperature, 0.05f, 2.0f, "%.2f");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(200);
+  ImGui::InputText("priming text", panel.prime, sizeof panel.prime);
+  ImGui::SameLine();
+  if (ImGui::Button("Restart")) restart_sampler(panel);
+  if (panel.streaming)
+    for (int i = 0; i < kCharsPerFrame; i++) {
+      int token = charrnn_sample_next(panel.sampler, view.model, panel.temperature, panel.sample_rng);
+      panel.sample += corpus_char_utf8(panel.session.corpus, token);
+    }
+  if (panel.sample.size() > std::size_t(kSampleLimit)) {
+    std::size_t cut = panel.sample.size() - kSampleLimit;
+    while (cut < panel.sample.size() && (panel.sample[cut] & 0xc0) == 0x80) cut++;  // keep UTF-8 whole
+    panel.sample.erase(0, cut);
+  }
+  ImFont* mono = ImGui::GetIO().Fonts->Fonts.size() > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
+  ui_probe_value("charrnn.sample_length", double(panel.sample.size()));
+  ImGui::BeginChild("sample", ImVec2(0, 220), true);
+  if (mono) ImGui::PushFont(mono);
+  ImGui::TextWrapped("%s", panel.sample.c_str());
+  if (mono) ImGui::PopFont();
+  if (panel.streaming) ImGui::SetScrollHereY(1.0f);
+  ImGui::EndChild();
+
+  // What the model expects next, at this temperature: the ten likeliest characters.
+  const float* probs = charrnn_next_distribution(panel.sampler, view.model, panel.temperature);
+  const int V = view.model.config.vocab;
+  std::vector<int> order(static_cast<std::size_t>(V));
+  for (int v = 0; v < V; v++) order[std::size_t(v)] = v;
+  std::partial_sort(order.begin(), order.begin() + std::min(10, V), order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
+  ImGui::TextDisabled("next character:");
+  for (int i = 0; i < std::min(10, V); i++) {
+    int v = order[std::size_t(i)];
+    std::string c = corpus_char_utf8(panel.session.corpus, v);
+    if (c == "\n") c = "\\n";
+    if (c == " ") c = "space";
+    char label[48];
+    std::snprintf(label, sizeof label, "%s %.0f%%", c.c_str(), 100.0f * probs[v]);
+    ImGui::SameLine();
+    ImGui::ProgressBar(probs[v], ImVec2(78, 0), label);
+  }
+}
+
+}  // namespace
+
 void charrnn_panel(App& app) {
-  panel_header("Char-RNN on tiny Shakespeare",
-               "A recurrent network reads Shakespeare one character at a time and learns to guess the "
-               "next one. Within a few hundred steps it spells words; within a few thousand it writes "
-               "plausible stage directions. Sampling from it, one character at a time, shows what it knows.");
-  section("DATA");
-  const char* data[] = {
-      "corpus", "tiny Shakespeare: 1,115,394 characters, 65 distinct",
-      "split", "first 90% for training, last 10% for validation",
-      "your text", "any text file can replace it",
-  };
-  key_value_table("data", data, 3);
-  section("DEFAULT MODEL");
-  const char* model[] = {
-      "input", "one-hot character",
-      "recurrent", "1-layer LSTM, hidden 128 (RNN and GRU, up to 3 layers, on request)",
-      "output", "Linear to the vocabulary, softmax cross-entropy; loss shown in bits per character",
-      "training", "sequence 64, batch 32 random windows, Adam 2e-3, gradient-norm clip 5",
-  };
-  key_value_table("model", model, 4);
+  CharRnnPanel& panel = app.charrnn;
+  ensure_started(panel);
+  take_files(panel);
+  panel_header("Char-RNN",
+               "A recurrent network reads a text one character at a time and learns to guess the next "
+               "one. Within a few hundred steps it spells words; within a few thousand it writes "
+               "plausible verse. The sample below streams from the model as it trains.");
+  corpus_controls(panel);
+  ui_probe_value("charrnn.ready", panel.has_session);
+  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+  if (!panel.has_session) return;
+
+  config_controls(panel);
+  const CharRnnConfig& config = panel.session.config;
+  TrainingAction action = training_controls("charrnn", panel.worker, panel.controls, double(config.batch) * config.seq, "chars");
+  handle_action(panel, action);
+  training_error_banner(panel.worker);
+
+  panel.worker.with_snapshot([&] {
+    CharRnnPanel::View& view = panel.view;
+    if (!view.ready || view.model.params.value.size() == 0) return;
+    ui_probe_value("charrnn.step", double(view.step));
+    ui_probe_value("charrnn.first_train_bpc", view.train_bpc.empty() ? NAN : double(view.train_bpc.values.front()));
+    ui_probe_value("charrnn.train_bpc", view.train_bpc.empty() ? NAN : double(view.train_bpc.last()));
+    ImGui::Text("step %lld   train %.3f bits/char   validation %s", (long long)view.step, double(view.train_bpc.last()),
+                view.val_bpc.empty() ? "(every 100 steps)" : std::to_string(view.val_bpc.last()).substr(0, 5).c_str());
+    PlotSeries curves[2] = {
+        {"train", view.train_bpc.steps.data(), view.train_bpc.values.data(), int(view.train_bpc.values.size()), plot_color(0)},
+        {"validation", view.val_bpc.steps.data(), view.val_bpc.values.data(), int(view.val_bpc.values.size()), plot_color(1)},
+    };
+    plot_lines("bpc", curves, 2, ImVec2(0, 170), "bits per character");
+    section("SAMPLE");
+    sample_view(panel);
+    section("HIDDEN STATE OVER THE LAST WINDOW");
+    if (view.hidden_steps > 0) {
+      const int H = view.model.config.hidden;
+      heatmap_update(panel.hidden_map, app.heatmap_renderer, view.hidden.data(), view.hidden_steps, H, 0.0f, 1.0f,
+                     HeatmapScale::Diverging);
+      ImGui::TextDisabled("rows: the %d characters of one training window; columns: the %d hidden units (blue -1, red +1)",
+                          view.hidden_steps, H);
+      heatmap_image(panel.hidden_map, std::clamp(600.0f / float(H), 1.0f, 6.0f));
+    }
+  });
+}
+
+void charrnn_panel_shutdown(CharRnnPanel& panel) {
+  panel.worker.stop();
+  heatmap_destroy(panel.hidden_map);
 }
 
 }  // namespace nn

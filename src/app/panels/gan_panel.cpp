@@ -1,36 +1,253 @@
-// The GAN demo: a generator and a discriminator play against each other on MNIST digits.
+// The GAN demo: a generator learns to draw digits by fooling a discriminator.
+#include "app/panels/gan_panel.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
 #include "app/app.h"
+#include "app/file_transfer.h"
+#include "app/plot.h"
+#include "app/ui_probe.h"
 #include "app/panels/widgets.h"
+#include "data/png.h"
 
 namespace nn {
 
+namespace {
+
+constexpr const char* kImagesPurpose = "gan-images";
+constexpr const char* kLabelsPurpose = "gan-labels";
+constexpr const char* kCheckpointPurpose = "gan-checkpoint";
+constexpr const char* kCheckpointName = "gan.ckpt";
+constexpr int kInterpolationSteps = 8;
+
+#if defined(NNLAB_DEFAULT_MNIST_DIR)
+const std::string kDesktopMnist = NNLAB_DEFAULT_MNIST_DIR;
+#else
+const std::string kDesktopMnist;
+#endif
+
+void draw_endpoints(GanPanel& panel, std::uint64_t seed) {
+  const int Z = panel.session.config.z_dim;
+  Rng rng = rng_seeded(seed, 11);
+  panel.z_a.resize(std::size_t(Z));
+  panel.z_b.resize(std::size_t(Z));
+  for (float& v : panel.z_a) v = rng_normal(rng);
+  for (float& v : panel.z_b) v = rng_normal(rng);
+}
+
+void publish(GanPanel& panel) {
+  GanPanel::View& view = panel.view;
+  const GanSession& s = panel.session;
+  view.iteration = s.iteration;
+  view.epoch = gan_session_epoch(s);
+  view.grid.resize(std::size_t(kGanGridPixels) * kGanGridPixels);
+  gan_session_grid(s, view.grid.data());
+  // One strip: the interpolated digits side by side.
+  std::vector<float> images(std::size_t(kInterpolationSteps) * kMnistPixels);
+  gan_session_interpolate(s, panel.z_a.data(), panel.z_b.data(), kInterpolationSteps, images.data());
+  view.interpolation.resize(images.size());
+  for (int i = 0; i < kInterpolationSteps; i++)
+    for (int y = 0; y < kMnistSide; y++)
+      for (int x = 0; x < kMnistSide; x++)
+        view.interpolation[std::size_t(y * kInterpolationSteps * kMnistSide + i * kMnistSide + x)] =
+            images[std::size_t(i * kMnistPixels + y * kMnistSide + x)];
+  view.d_loss = s.d_loss;
+  view.g_loss = s.g_loss;
+  view.d_real = s.d_real;
+  view.d_fake = s.d_fake;
+  view.ready = true;
+}
+
+Status build_session(GanPanel& panel) {
+  GanConfig config;
+  config.d_steps = panel.d_steps;
+  TrainOptions options = gan_default_options();
+  options.seed = std::uint64_t(panel.controls.seed);
+  options.optimizer.kind = panel.controls.optimizer;
+  options.optimizer.lr = panel.controls.learning_rate;
+  GanSession fresh;
+  Status status = gan_session_init(fresh, config, panel.train, options);
+  if (!status.ok()) return status;
+  panel.worker.pause();
+  panel.worker.with_session([&] {
+    panel.session = std::move(fresh);
+    draw_endpoints(panel, options.seed);
+  });
+  panel.has_session = true;
+  panel.worker.publish_now();
+  return Status::success();
+}
+
+void ensure_started(GanPanel& panel) {
+  if (panel.started) return;
+  panel.started = true;
+  TrainOptions defaults = gan_default_options();
+  panel.controls.learning_rate = float(defaults.optimizer.lr);
+  panel.controls.optimizer = defaults.optimizer.kind;
+  panel.worker.start([&panel] { return gan_session_step(panel.session); }, [&panel] { publish(panel); },
+                     std::chrono::milliseconds(100));
+  file_fetch(kImagesPurpose, "assets/mnist/train-images-idx3-ubyte.gz", kDesktopMnist + "/train-images-idx3-ubyte");
+  file_fetch(kLabelsPurpose, "assets/mnist/train-labels-idx1-ubyte.gz", kDesktopMnist + "/train-labels-idx1-ubyte");
+}
+
+void take_data(GanPanel& panel) {
+  OpenedFile file;
+  for (const char* purpose : {kImagesPurpose, kLabelsPurpose}) {
+    if (!file_take_opened(purpose, file)) continue;
+    if (!file.error.empty()) {
+      panel.message = file.error;
+      continue;
+    }
+    (purpose == kImagesPurpose ? panel.images_file : panel.labels_file) = std::move(file.bytes);
+  }
+  if (panel.has_session || panel.images_file.empty() || panel.labels_file.empty()) return;
+  Status status = mnist_parse(panel.images_file, panel.labels_file, panel.train);
+  panel.images_file.clear();
+  panel.labels_file.clear();
+  if (status.ok()) status = build_session(panel);
+  if (!status.ok()) panel.message = "MNIST: " + status.error;
+}
+
+void handle_action(GanPanel& panel, TrainingAction action) {
+  Status status;
+  switch (action) {
+    case TrainingAction::None: return;
+    case TrainingAction::Reset:
+      panel.worker.clear_error();
+      status = build_session(panel);
+      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
+      return;
+    case TrainingAction::OptimizerChanged:
+      panel.worker.with_session([&] {
+        OptimizerConfig optimizer = panel.session.options.optimizer;
+        optimizer.lr = panel.controls.learning_rate;
+        if (optimizer.kind != panel.controls.optimizer) {
+          optimizer.kind = panel.controls.optimizer;
+          panel.session.g_optim = optimizer_state_make(optimizer.kind, panel.session.model.g.value.size());
+          panel.session.d_optim = optimizer_state_make(optimizer.kind, panel.session.model.d.value.size());
+        }
+        panel.session.options.optimizer = optimizer;
+      });
+      return;
+    case TrainingAction::Save: {
+      std::vector<std::uint8_t> bytes;
+      panel.worker.with_session([&] { bytes = gan_session_save(panel.session); });
+      std::string where;
+      status = file_save(kCheckpointName, bytes, where);
+      panel.message = status.ok() ? "checkpoint " + where : status.error;
+      return;
+    }
+    case TrainingAction::Load:
+      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
+      return;
+  }
+}
+
+void take_checkpoint(GanPanel& panel) {
+  OpenedFile file;
+  if (!file_take_opened(kCheckpointPurpose, file) && !file_take_opened("drop", file)) return;
+  if (!file.error.empty()) {
+    panel.message = file.error;
+    return;
+  }
+  if (!panel.has_session) {
+    panel.message = "wait for MNIST to load before loading a checkpoint";
+    return;
+  }
+  panel.worker.pause();
+  Status status;
+  panel.worker.with_session([&] { status = gan_session_load(panel.session, std::span<const std::uint8_t>(file.bytes)); });
+  panel.worker.publish_now();
+  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+}
+
+void export_grid(GanPanel& panel) {
+  std::vector<std::uint8_t> pixels(panel.view.grid.size());
+  for (std::size_t i = 0; i < pixels.size(); i++)
+    pixels[i] = std::uint8_t(std::lround(std::clamp((panel.view.grid[i] + 1.0f) * 127.5f, 0.0f, 255.0f)));
+  std::string where;
+  Status status = file_save("gan-grid.png", png_encode_gray(pixels, kGanGridPixels, kGanGridPixels), where);
+  panel.message = status.ok() ? "grid " + where : status.error;
+}
+
+}  // namespace
+
 void gan_panel(App& app) {
+  GanPanel& panel = app.gan;
+  ensure_started(panel);
+  take_data(panel);
+  take_checkpoint(panel);
   panel_header("MNIST GAN",
                "Two networks play a game. The generator turns random noise into images; the "
                "discriminator tells them from real handwritten digits. Each improves against the "
-               "other until the generator's digits are hard to tell apart from the real ones.");
-  section("GENERATOR");
-  const char* generator[] = {
-      "input", "z: 100 numbers drawn from N(0, 1)",
-      "hidden", "256 LeakyReLU(0.2), then 512 LeakyReLU(0.2)",
-      "output", "784 = 28x28 pixels, tanh, in [-1, 1]",
-  };
-  key_value_table("generator", generator, 3);
-  section("DISCRIMINATOR");
-  const char* discriminator[] = {
-      "input", "784 pixels in [-1, 1], real or generated",
-      "hidden", "512 LeakyReLU(0.2), then 256 LeakyReLU(0.2)",
-      "output", "1 logit: how real the image looks",
-  };
-  key_value_table("discriminator", discriminator, 3);
-  section("TRAINING");
-  const char* training[] = {
-      "loss", "binary cross-entropy with logits; the generator maximizes log D(G(z))",
-      "optimizer", "Adam, learning rate 2e-4, beta1 0.5, batch 64",
-      "schedule", "k discriminator steps per generator step (k = 1)",
-      "score", "inception score and Frechet distance under a LeNet-5 trained on MNIST",
-  };
-  key_value_table("training", training, 4);
+               "other, and the grid below, always drawn from the same noise, turns into digits.");
+  ui_probe_value("gan.ready", panel.has_session);
+  if (!panel.has_session) {
+    float images = 0.0f, labels = 0.0f;
+    bool loading = file_progress(kImagesPurpose, images) | file_progress(kLabelsPurpose, labels);
+    if (loading) ImGui::ProgressBar(images, ImVec2(300, 0), "loading MNIST (60,000 digits)");
+    if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+    return;
+  }
+
+  TrainingAction action = training_controls("gan", panel.worker, panel.controls, double(panel.session.config.batch), "images");
+  handle_action(panel, action);
+  ImGui::SetNextItemWidth(120);
+  if (ImGui::SliderInt("k (D steps per G step)", &panel.d_steps, 1, 5))
+    panel.worker.with_session([&] { panel.session.config.d_steps = panel.d_steps; });
+  ImGui::SameLine();
+  if (ImGui::Button("Export grid as PNG")) export_grid(panel);
+  ImGui::SameLine();
+  if (ImGui::Button("New interpolation")) {
+    panel.worker.with_session([&] { draw_endpoints(panel, std::uint64_t(panel.view.iteration) + 1); });
+    panel.worker.publish_now();
+  }
+  training_error_banner(panel.worker);
+  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+
+  panel.worker.with_snapshot([&] {
+    GanPanel::View& view = panel.view;
+    if (!view.ready) return;
+    double grid_sum = 0.0;
+    for (float v : view.grid) grid_sum += v;
+    ui_probe_value("gan.iteration", double(view.iteration));
+    ui_probe_value("gan.grid_sum", grid_sum);
+    ImGui::Text("iteration %ld   epoch %.2f   D loss %.3f   G loss %.3f   D(x) %.2f   D(G(z)) %.2f", view.iteration,
+                view.epoch, double(view.d_loss.last()), double(view.g_loss.last()), double(view.d_real.last()),
+                double(view.d_fake.last()));
+    heatmap_update(panel.grid_map, app.heatmap_renderer, view.grid.data(), kGanGridPixels, kGanGridPixels, -1.0f, 1.0f,
+                   HeatmapScale::Grey);
+    ImGui::BeginGroup();
+    heatmap_image(panel.grid_map, 1.5f);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    float width = ImGui::GetContentRegionAvail().x;
+    PlotSeries losses[2] = {
+        {"D loss", view.d_loss.steps.data(), view.d_loss.values.data(), int(view.d_loss.values.size()), plot_color(0)},
+        {"G loss", view.g_loss.steps.data(), view.g_loss.values.data(), int(view.g_loss.values.size()), plot_color(1)},
+    };
+    plot_lines("losses", losses, 2, ImVec2(width, 160), "loss");
+    PlotSeries outputs[2] = {
+        {"D(x)", view.d_real.steps.data(), view.d_real.values.data(), int(view.d_real.values.size()), plot_color(2)},
+        {"D(G(z))", view.d_fake.steps.data(), view.d_fake.values.data(), int(view.d_fake.values.size()), plot_color(3)},
+    };
+    plot_lines("outputs", outputs, 2, ImVec2(width, 160), "discriminator output");
+    ImGui::EndGroup();
+    section("LATENT INTERPOLATION");
+    ImGui::TextDisabled("G along a straight line between two noise vectors");
+    heatmap_update(panel.interpolation_map, app.heatmap_renderer, view.interpolation.data(), kMnistSide,
+                   kInterpolationSteps * kMnistSide, -1.0f, 1.0f, HeatmapScale::Grey);
+    heatmap_image(panel.interpolation_map, 2.0f);
+  });
+}
+
+void gan_panel_shutdown(GanPanel& panel) {
+  panel.worker.stop();
+  heatmap_destroy(panel.grid_map);
+  heatmap_destroy(panel.interpolation_map);
 }
 
 }  // namespace nn

@@ -1,55 +1,250 @@
-// The next-word demo: six sentences, the vocabulary, and the one-hot inputs the LSTM reads.
+// The next-word demo: train the six-sentence LSTM live and look inside it.
+#include "app/panels/nextword_panel.h"
+
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 
 #include "app/app.h"
+#include "app/file_transfer.h"
+#include "app/plot.h"
+#include "app/ui_probe.h"
 #include "app/panels/widgets.h"
-#include "data/six_sentences.h"
 
 namespace nn {
 
-void nextword_panel(App& app) {
-  NextWordPanel& panel = app.nextword;
-  panel_header("Next-word LSTM",
-               "Six sentences over a nine-word vocabulary. An LSTM reads the first two words of each "
-               "sentence, one-hot, and learns to predict the third: a whole training run fits in a "
-               "fraction of a second, so every gate can be watched.");
+namespace {
 
+constexpr const char* kCheckpointPurpose = "nextword-checkpoint";
+constexpr const char* kCheckpointName = "nextword.ckpt";
+
+Status start_session(NextWordPanel& panel) {
+  TrainOptions options = nextword_default_options();
+  options.seed = std::uint64_t(panel.controls.seed);
+  options.optimizer.kind = panel.controls.optimizer;
+  options.optimizer.lr = panel.controls.learning_rate;
+  NextWordSession fresh;
+  Status status = nextword_session_init(fresh, options);
+  if (!status.ok()) return status;
+  panel.worker.with_session([&] {
+    panel.session = std::move(fresh);
+    nextword_session_evaluate(panel.session);
+  });
+  panel.worker.publish_now();
+  return Status::success();
+}
+
+void ensure_started(NextWordPanel& panel) {
+  if (panel.started) return;
+  panel.started = true;
+  TrainOptions defaults = nextword_default_options();
+  panel.controls.learning_rate = float(defaults.optimizer.lr);
+  panel.controls.optimizer = defaults.optimizer.kind;
+  panel.worker.start([&panel] { return nextword_session_step(panel.session); },
+                     [&panel] { nextword_session_copy(panel.view, panel.session); });
+  panel.worker.set_finished([&panel] { return panel.session.epoch >= panel.target_epochs; });
+  Status status = start_session(panel);
+  if (!status.ok()) panel.message = status.error;
+}
+
+void handle_action(NextWordPanel& panel, TrainingAction action) {
+  Status status;
+  switch (action) {
+    case TrainingAction::None: return;
+    case TrainingAction::Reset:
+      panel.worker.pause();
+      panel.worker.clear_error();
+      status = start_session(panel);
+      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
+      return;
+    case TrainingAction::OptimizerChanged: {
+      OptimizerConfig optimizer = panel.session.options.optimizer;
+      optimizer.kind = panel.controls.optimizer;
+      optimizer.lr = panel.controls.learning_rate;
+      panel.worker.with_session([&] { status = nextword_session_set_optimizer(panel.session, optimizer); });
+      if (!status.ok()) panel.message = status.error;
+      return;
+    }
+    case TrainingAction::Save: {
+      std::vector<std::uint8_t> bytes;
+      panel.worker.with_session([&] { bytes = nextword_session_save(panel.session); });
+      std::string where;
+      status = file_save(kCheckpointName, bytes, where);
+      panel.message = status.ok() ? "checkpoint " + where : status.error;
+      return;
+    }
+    case TrainingAction::Load:
+      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
+      return;
+  }
+}
+
+void take_checkpoint(NextWordPanel& panel) {
+  OpenedFile file;
+  if (!file_take_opened(kCheckpointPurpose, file)) return;
+  if (!file.error.empty()) {
+    panel.message = file.error;
+    return;
+  }
+  panel.worker.pause();
+  Status status;
+  panel.worker.with_session([&] {
+    status = nextword_session_load(panel.session, file.bytes);
+    if (status.ok()) nextword_session_evaluate(panel.session);
+  });
+  panel.worker.publish_now();
+  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+}
+
+// One row per sentence: what it reads, what the model predicts and how sure it is, and the whole
+// distribution over the nine words as a strip of colour.
+void predictions_table(NextWordPanel& panel, App& app) {
+  NextWordModel& model = panel.view.model;
+  const NextWordActivations& acts = model.batch;
+  const int V = model.config.vocab;
+  std::vector<float> probs(std::size_t(kNextWordSentences) * V);
+  std::copy(acts.probs, acts.probs + probs.size(), probs.begin());
+  heatmap_update(panel.probabilities, app.heatmap_renderer, probs.data(), kNextWordSentences, V, 0.0f, 1.0f,
+                 HeatmapScale::Sequential);
   int tokens[kSixSentencesCount][3];
   six_sentences_tokens(tokens);
+  std::array<int, kNextWordSentences> predicted = nextword_session_predictions(panel.view);
 
-  section("SENTENCES");
-  if (ImGui::BeginTable("sentences", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
-    ImGui::TableSetupColumn("reads");
-    ImGui::TableSetupColumn("");
-    ImGui::TableSetupColumn("should predict");
-    ImGui::TableHeadersRow();
-    for (int s = 0; s < kSixSentencesCount; s++) {
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      char prefix[48];
-      std::snprintf(prefix, sizeof prefix, "%s %s", kSixSentencesVocabulary[tokens[s][0]], kSixSentencesVocabulary[tokens[s][1]]);
-      mono_text(prefix);
-      ImGui::TableNextColumn();
-      ImGui::TextDisabled("->");
-      ImGui::TableNextColumn();
-      mono_text(kSixSentencesVocabulary[tokens[s][2]]);
-    }
-    ImGui::EndTable();
+  if (!ImGui::BeginTable("predictions", 4, ImGuiTableFlags_SizingFixedFit)) return;
+  ImGui::TableSetupColumn("sentence");
+  ImGui::TableSetupColumn("predicted");
+  ImGui::TableSetupColumn("p(right word)", ImGuiTableColumnFlags_WidthFixed, 200.0f);
+  ImGui::TableSetupColumn("");
+  ImGui::TableHeadersRow();
+  for (int b = 0; b < kNextWordSentences; b++) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    char text[64];
+    std::snprintf(text, sizeof text, "%s %s", kSixSentencesVocabulary[tokens[b][0]], kSixSentencesVocabulary[tokens[b][1]]);
+    mono_text(text);
+    ImGui::TableNextColumn();
+    bool right = predicted[std::size_t(b)] == tokens[b][2];
+    ImGui::PushStyleColor(ImGuiCol_Text, right ? ImVec4(0.48f, 0.84f, 0.52f, 1) : ImVec4(0.94f, 0.43f, 0.55f, 1));
+    mono_text(predicted[std::size_t(b)] >= 0 ? kSixSentencesVocabulary[predicted[std::size_t(b)]] : "?");
+    ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    float p = probs[std::size_t(b * V + tokens[b][2])];
+    std::snprintf(text, sizeof text, "%s %.0f%%", kSixSentencesVocabulary[tokens[b][2]], 100.0f * p);
+    ImGui::ProgressBar(p, ImVec2(-1, 0), text);
+    ImGui::TableNextColumn();
   }
+  ImGui::EndTable();
+  ImGui::TextDisabled("next-word distribution of each sentence (columns: cat coffee dog hate i like love milk you)");
+  heatmap_image(panel.probabilities, 20.0f);
+}
 
-  section("WHAT THE LSTM READS");
-  ImGui::TextWrapped("Each row is one sentence; the left block is the one-hot vector of its first word "
-                     "(step 1), the right block that of its second word (step 2). Columns follow the sorted vocabulary:");
-  char vocabulary[128] = {};
+void ask_box(NextWordPanel& panel) {
+  ImGui::SetNextItemWidth(100);
+  ImGui::InputText("##w0", panel.word0, sizeof panel.word0);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(100);
+  ImGui::InputText("##w1", panel.word1, sizeof panel.word1);
+  ImGui::SameLine();
+  ImGui::TextUnformatted("->");
+  int w0 = six_sentences_word_index(panel.word0), w1 = six_sentences_word_index(panel.word1);
+  if (w0 < 0 || w1 < 0) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("unknown word '%s': the model knows cat coffee dog hate i like love milk you", w0 < 0 ? panel.word0 : panel.word1);
+    return;
+  }
+  float probs[kSixSentencesVocab];
+  int best = nextword_predict(panel.view.model, w0, w1, probs);
+  ImGui::SameLine();
+  mono_text(best >= 0 ? kSixSentencesVocabulary[best] : "?");
   for (int v = 0; v < kSixSentencesVocab; v++) {
-    char entry[24];
-    std::snprintf(entry, sizeof entry, "%s%d %s", v ? "  " : "", v, kSixSentencesVocabulary[v]);
-    std::snprintf(vocabulary + std::strlen(vocabulary), sizeof vocabulary - std::strlen(vocabulary), "%s", entry);
+    char label[32];
+    std::snprintf(label, sizeof label, "%.1f%%", 100.0f * probs[v]);
+    ImGui::SetNextItemWidth(60);
+    ImGui::TextUnformatted(kSixSentencesVocabulary[v]);
+    ImGui::SameLine(80);
+    ImGui::ProgressBar(probs[v], ImVec2(260, 0), label);
   }
-  mono_text(vocabulary);
-  if (!panel.ready) {
-    // (T, B, V) time-major -> one image row per sentence with both steps side by side.
+}
+
+// The gates i f o (0..1), the candidate g and the states c h (-1..1) of every sentence at both
+// steps: rows are sentences, columns the hidden units.
+void lstm_heatmaps(NextWordPanel& panel, App& app) {
+  const NextWordActivations& acts = panel.view.model.batch;
+  const NextWordConfig& config = panel.view.model.config;
+  const int H = config.hidden;
+  std::vector<float> image(std::size_t(kNextWordSentences) * H);
+  if (!ImGui::BeginTable("signals", kLstmSignals, ImGuiTableFlags_SizingFixedFit)) return;
+  for (int s = 0; s < kLstmSignals; s++) {
+    ImGui::TableNextColumn();
+    auto signal = LstmSignal(s);
+    bool gate = signal == LstmSignal::InputGate || signal == LstmSignal::ForgetGate || signal == LstmSignal::OutputGate;
+    ImGui::Text("%s", lstm_signal_name(signal));
+    for (int t = 0; t < kNextWordSteps; t++) {
+      float largest = 0.0f;
+      for (int b = 0; b < kNextWordSentences; b++) {
+        const float* values = nextword_signal(acts, config, signal, t, b);
+        for (int j = 0; j < H; j++) {
+          image[std::size_t(b * H + j)] = values[j];
+          largest = std::max(largest, std::fabs(values[j]));
+        }
+      }
+      heatmap_update(panel.signals[s][t], app.heatmap_renderer, image.data(), kNextWordSentences, H, 0.0f,
+                     gate ? 1.0f : std::max(1.0f, largest), gate ? HeatmapScale::Sequential : HeatmapScale::Diverging);
+      heatmap_image(panel.signals[s][t], 12.0f);
+      if (t == 0) ImGui::SameLine(0, 4);
+    }
+  }
+  ImGui::EndTable();
+  ImGui::TextDisabled("each block: 6 sentences (rows) x %d hidden units, step 1 then step 2; gates in viridis 0..1, g c h blue-white-red", H);
+}
+
+}  // namespace
+
+void nextword_panel(App& app) {
+  NextWordPanel& panel = app.nextword;
+  ensure_started(panel);
+  take_checkpoint(panel);
+  panel_header("Next-word LSTM",
+               "Six sentences over a nine-word vocabulary. An LSTM reads the first two words of each "
+               "sentence, one-hot, and learns to predict the third. Press Train and watch the loss fall, "
+               "the predictions turn green and the gates settle.");
+
+  TrainingAction action = training_controls("nextword", panel.worker, panel.controls, kNextWordSentences, "sentences");
+  handle_action(panel, action);
+  ImGui::SetNextItemWidth(200);
+  if (ImGui::SliderFloat("epochs/s", &panel.epochs_per_second, 5.0f, 5000.0f, "%.0f", ImGuiSliderFlags_Logarithmic))
+    panel.worker.set_max_steps_per_second(panel.epochs_per_second);
+  panel.worker.set_max_steps_per_second(panel.epochs_per_second);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(120);
+  ImGui::InputInt("stop at epoch", &panel.target_epochs, 100);
+  panel.target_epochs = std::clamp(panel.target_epochs, 1, 1000000);
+  training_error_banner(panel.worker);
+  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+
+  panel.worker.with_snapshot([&] {
+    NextWordSession& view = panel.view;
+    if (view.model.batch.B == 0) return;  // not published yet
+    ui_probe_value("nextword.epoch", double(view.epoch));
+    ui_probe_value("nextword.loss", view.loss.empty() ? NAN : double(view.loss.last()));
+    ui_probe_value("nextword.correct", nextword_session_correct(view));
+    ImGui::Text("epoch %ld   loss %.4f   %d of 6 right", view.epoch, view.loss.empty() ? 0.0 : double(view.loss.last()),
+                nextword_session_correct(view));
+    PlotSeries loss{"cross-entropy", view.loss.steps.data(), view.loss.values.data(), int(view.loss.values.size()), plot_color(0)};
+    plot_lines("loss", &loss, 1, ImVec2(0, 170), "loss");
+
+    section("PREDICTIONS");
+    predictions_table(panel, app);
+    section("ASK THE MODEL");
+    ask_box(panel);
+    section("INSIDE THE LSTM");
+    lstm_heatmaps(panel, app);
+  });
+
+  section("THE DATA");
+  ImGui::TextDisabled("The one-hot inputs: one row per sentence, first word then second word, columns in vocabulary order.");
+  if (panel.inputs.rows == 0) {
     float batch[kSixSentencesPrefix * kSixSentencesCount * kSixSentencesVocab];
     int targets[kSixSentencesCount];
     six_sentences_batch(batch, targets);
@@ -58,20 +253,23 @@ void nextword_panel(App& app) {
       for (int t = 0; t < kSixSentencesPrefix; t++)
         for (int v = 0; v < kSixSentencesVocab; v++)
           image[b][t * kSixSentencesVocab + v] = batch[(t * kSixSentencesCount + b) * kSixSentencesVocab + v];
-    heatmap_update(panel.inputs, app.heatmap_renderer, &image[0][0], kSixSentencesCount,
-                   kSixSentencesPrefix * kSixSentencesVocab, 0.0f, 1.0f, HeatmapScale::Sequential);
-    panel.ready = true;
+    heatmap_update(panel.inputs, app.heatmap_renderer, &image[0][0], kSixSentencesCount, kSixSentencesPrefix * kSixSentencesVocab,
+                   0.0f, 1.0f, HeatmapScale::Sequential);
   }
-  heatmap_image(panel.inputs, 22.0f);
-
-  section("MODEL");
+  heatmap_image(panel.inputs, 16.0f);
   const char* model[] = {
-      "input", "one-hot word, 9 wide, 2 steps, batch of all 6 sentences",
-      "LSTM", "1 layer, hidden 5: gates i, f, o (sigmoid), candidate g (tanh)",
-      "output", "logits = h_last W (5x9) + b, softmax cross-entropy",
-      "training", "Adam, learning rate 0.01, 500 full-batch epochs",
+      "model", "one-hot word (9) -> LSTM, hidden 5 -> linear 5x9 -> softmax cross-entropy",
+      "training", "all six sentences every epoch; Adam, learning rate 0.01, 500 epochs",
   };
-  key_value_table("model", model, 4);
+  key_value_table("model", model, 2);
+}
+
+void nextword_panel_shutdown(NextWordPanel& panel) {
+  panel.worker.stop();
+  heatmap_destroy(panel.inputs);
+  heatmap_destroy(panel.probabilities);
+  for (auto& row : panel.signals)
+    for (Heatmap& h : row) heatmap_destroy(h);
 }
 
 }  // namespace nn

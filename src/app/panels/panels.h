@@ -17,11 +17,6 @@ struct PanelInfo {
 };
 extern const PanelInfo kPanels[kPanelCount];
 
-struct NextWordPanel {
-  Heatmap inputs;  // the one-hot inputs the LSTM reads: (6 sentences, 2 words x 9)
-  bool ready = false;
-};
-
 void nextword_panel(App& app);
 void charrnn_panel(App& app);
 void gan_panel(App& app);

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <string>
 
+#include "app/ui_probe.h"
 #include "imgui.h"
 
 namespace nn {
@@ -15,17 +16,22 @@ const char* const kOptimizerLabels[] = {"SGD", "Momentum", "Nesterov", "RMSprop"
 
 }  // namespace
 
-TrainingAction training_controls(TrainingWorker& worker, TrainingControls& controls, double samples_per_step,
-                                 const char* sample_unit) {
+TrainingAction training_controls(const char* probe_name, TrainingWorker& worker, TrainingControls& controls,
+                                 double samples_per_step, const char* sample_unit) {
   TrainingAction action = TrainingAction::None;
   bool running = worker.running();
   if (ImGui::Button(running ? "Pause" : "Train", ImVec2(90, 0))) running ? worker.pause() : worker.run();
+  ui_probe_item(std::string(probe_name) + ".train");
+  ui_probe_value(std::string(probe_name) + ".running", running);
+  ui_probe_value(std::string(probe_name) + ".steps_per_second", worker.steps_per_second());
   ImGui::SameLine();
   ImGui::BeginDisabled(running);
   if (ImGui::Button("Step")) worker.step_once();
+  ui_probe_item(std::string(probe_name) + ".step");
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button("Reset")) action = TrainingAction::Reset;
+  ui_probe_item(std::string(probe_name) + ".reset");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
   ImGui::InputInt("seed", &controls.seed);
@@ -57,6 +63,7 @@ TrainingAction training_controls(TrainingWorker& worker, TrainingControls& contr
 void training_error_banner(TrainingWorker& worker) {
   std::string error = worker.error();
   if (error.empty()) return;
+  ui_probe_text("error", error);
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.10f, 0.10f, 1.0f));
   ImGui::BeginChild("error", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 3.2f), false,
                     ImGuiWindowFlags_AlwaysUseWindowPadding);

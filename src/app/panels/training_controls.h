@@ -17,8 +17,9 @@ enum class TrainingAction { None, Reset, OptimizerChanged, Save, Load };
 
 // `samples_per_step` turns steps/s into samples/s (batch size, or batch x sequence for text);
 // `sample_unit` names them ("sentences", "chars", "images").
-TrainingAction training_controls(TrainingWorker& worker, TrainingControls& controls, double samples_per_step,
-                                 const char* sample_unit);
+// `probe_name` prefixes the names under which the buttons are visible to the browser test.
+TrainingAction training_controls(const char* probe_name, TrainingWorker& worker, TrainingControls& controls,
+                                 double samples_per_step, const char* sample_unit);
 
 // A banner for the worker's last error (divergence...), with a button to dismiss it.
 void training_error_banner(TrainingWorker& worker);
