@@ -186,7 +186,9 @@ void gan_panel(App& app) {
   ui_probe_value("gan.ready", panel.has_session);
   if (!panel.has_session) {
     float images = 0.0f, labels = 0.0f;
-    bool loading = file_progress(kImagesPurpose, images) | file_progress(kLabelsPurpose, labels);
+    bool images_loading = file_progress(kImagesPurpose, images);
+    bool labels_loading = file_progress(kLabelsPurpose, labels);
+    bool loading = images_loading || labels_loading;
     if (loading) ImGui::ProgressBar(images, ImVec2(300, 0), "loading MNIST (60,000 digits)");
     if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
     return;
