@@ -230,6 +230,15 @@ TEST_CASE("charrnn: learns a periodic text and samples it back") {
     text += nn::corpus_char_utf8(session.corpus,
                                  nn::charrnn_sample_next(sampler, session.model, 0.0f, rng));
   CHECK(text == "dabcbdabcbdabcbdabcb");
+
+  // Without priming text the first character comes from a zero input; the rest follow the pattern.
+  nn::charrnn_sample_reset(sampler, session.model, nullptr, 0);
+  text.clear();
+  for (int i = 0; i < 12; i++)
+    text += nn::corpus_char_utf8(session.corpus,
+                                 nn::charrnn_sample_next(sampler, session.model, 0.0f, rng));
+  INFO("unprimed sample " << text);
+  CHECK(repeat(kPattern, 4).find(text.substr(2)) != std::string::npos);
 }
 
 TEST_CASE("charrnn: a checkpoint resumes training bit for bit") {
@@ -292,6 +301,19 @@ TEST_CASE("charrnn: divergence is detected and rolled back") {
   // With a sane learning rate the same session trains on.
   session.options.optimizer.lr = 1e-2;
   CHECK(nn::charrnn_session_step(session).ok());
+}
+
+TEST_CASE("charrnn: settings out of range are refused with a message") {
+  nn::CharRnnConfig config = small_config(nn::CellKind::Gru);
+  config.vocab = 5;
+  CHECK(nn::charrnn_config_check(config).ok());
+  config.layers = nn::kCharRnnMaxLayers + 1;
+  nn::Status status = nn::charrnn_config_check(config);
+  CHECK(status.error.find("layers") != std::string::npos);
+  config.layers = 1;
+  config.seq = 0;
+  status = nn::charrnn_config_check(config);
+  CHECK(status.error.find("sequence length") != std::string::npos);
 }
 
 TEST_CASE("charrnn: a text too short for one window is refused with a message") {
