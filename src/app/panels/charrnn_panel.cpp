@@ -117,65 +117,41 @@ void ensure_started(CharRnnPanel& panel) {
 }
 
 void handle_action(CharRnnPanel& panel, TrainingAction action) {
-  Status status;
-  switch (action) {
-    case TrainingAction::None: return;
-    case TrainingAction::Reset:
-      panel.worker.clear_error();
-      status = build_session(panel);
-      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
-      return;
-    case TrainingAction::OptimizerChanged:
-      panel.worker.with_session([&] {
-        OptimizerConfig optimizer = panel.session.options.optimizer;
-        optimizer.lr = panel.controls.learning_rate;
-        if (optimizer.kind != panel.controls.optimizer) {
-          optimizer.kind = panel.controls.optimizer;
-          panel.session.optim = optimizer_state_make(optimizer.kind, panel.session.model.params.value.size());
-        }
-        panel.session.options.optimizer = optimizer;
-      });
-      return;
-    case TrainingAction::Save: {
-      std::vector<std::uint8_t> bytes;
-      panel.worker.with_session([&] { bytes = charrnn_session_save(panel.session); });
-      std::string where;
-      status = file_save(kCheckpointName, bytes, where);
-      panel.message = status.ok() ? "checkpoint " + where : status.error;
-      return;
-    }
-    case TrainingAction::Load:
-      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
-      return;
-  }
+  TrainingHandlers handlers{
+      [&panel] { return build_session(panel); },
+      [&panel] {
+        CharRnnSession& s = panel.session;
+        apply_optimizer_controls(panel.controls, s.options.optimizer, {{&s.optim, s.model.params.value.size()}});
+      },
+      [&panel] { return charrnn_session_save(panel.session); },
+  };
+  handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
+                         panel.message);
 }
 
+bool is_checkpoint_name(const std::string& name) {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".ckpt") == 0;
+}
+
+// Texts (opened or dropped) replace the corpus; checkpoints (opened, or dropped .ckpt files)
+// resume training on the current text.
 void take_files(CharRnnPanel& panel) {
   OpenedFile file;
-  if (file_take_opened(kCorpusPurpose, file) || file_take_opened("drop", file)) {
-    bool checkpoint = file.name.size() > 5 && file.name.compare(file.name.size() - 5, 5, ".ckpt") == 0;
-    if (!checkpoint) {
-      take_corpus(panel, file);
-      return;
-    }
-    file.purpose = kCheckpointPurpose;
-  } else if (!file_take_opened(kCheckpointPurpose, file)) {
-    return;
-  }
-  if (!file.error.empty()) {
-    panel.message = file.error;
+  bool opened = file_take_opened(kCorpusPurpose, file) || file_take_opened("drop", file) ||
+                file_take_opened(kCheckpointPurpose, file);
+  if (!opened) return;
+  if (file.purpose != kCheckpointPurpose && !is_checkpoint_name(file.name)) {
+    take_corpus(panel, file);
     return;
   }
   if (!panel.has_session) {
     panel.message = "load a text first: a checkpoint belongs to the text it was trained on";
     return;
   }
-  panel.worker.pause();
-  Status status;
-  panel.worker.with_session([&] { status = charrnn_session_load(panel.session, std::span<const std::uint8_t>(file.bytes)); });
-  panel.worker.publish_now();
-  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
-  if (status.ok()) restart_sampler(panel);
+  bool loaded = take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
+    return charrnn_session_load(panel.session, bytes);
+  }, panel.message);
+  if (loaded) restart_sampler(panel);
 }
 
 void corpus_controls(CharRnnPanel& panel) {

@@ -111,56 +111,29 @@ void take_data(GanPanel& panel) {
 }
 
 void handle_action(GanPanel& panel, TrainingAction action) {
-  Status status;
-  switch (action) {
-    case TrainingAction::None: return;
-    case TrainingAction::Reset:
-      panel.worker.clear_error();
-      status = build_session(panel);
-      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
-      return;
-    case TrainingAction::OptimizerChanged:
-      panel.worker.with_session([&] {
-        OptimizerConfig optimizer = panel.session.options.optimizer;
-        optimizer.lr = panel.controls.learning_rate;
-        if (optimizer.kind != panel.controls.optimizer) {
-          optimizer.kind = panel.controls.optimizer;
-          panel.session.g_optim = optimizer_state_make(optimizer.kind, panel.session.model.g.value.size());
-          panel.session.d_optim = optimizer_state_make(optimizer.kind, panel.session.model.d.value.size());
-        }
-        panel.session.options.optimizer = optimizer;
-      });
-      return;
-    case TrainingAction::Save: {
-      std::vector<std::uint8_t> bytes;
-      panel.worker.with_session([&] { bytes = gan_session_save(panel.session); });
-      std::string where;
-      status = file_save(kCheckpointName, bytes, where);
-      panel.message = status.ok() ? "checkpoint " + where : status.error;
-      return;
-    }
-    case TrainingAction::Load:
-      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
-      return;
-  }
+  TrainingHandlers handlers{
+      [&panel] { return build_session(panel); },
+      [&panel] {
+        GanSession& s = panel.session;
+        apply_optimizer_controls(panel.controls, s.options.optimizer,
+                                 {{&s.g_optim, s.model.g.value.size()}, {&s.d_optim, s.model.d.value.size()}});
+      },
+      [&panel] { return gan_session_save(panel.session); },
+  };
+  handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
+                         panel.message);
 }
 
 void take_checkpoint(GanPanel& panel) {
   OpenedFile file;
   if (!file_take_opened(kCheckpointPurpose, file) && !file_take_opened("drop", file)) return;
-  if (!file.error.empty()) {
-    panel.message = file.error;
-    return;
-  }
   if (!panel.has_session) {
     panel.message = "wait for MNIST to load before loading a checkpoint";
     return;
   }
-  panel.worker.pause();
-  Status status;
-  panel.worker.with_session([&] { status = gan_session_load(panel.session, std::span<const std::uint8_t>(file.bytes)); });
-  panel.worker.publish_now();
-  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+  take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
+    return gan_session_load(panel.session, bytes);
+  }, panel.message);
 }
 
 void export_grid(GanPanel& panel) {

@@ -49,52 +49,29 @@ void ensure_started(NextWordPanel& panel) {
 }
 
 void handle_action(NextWordPanel& panel, TrainingAction action) {
-  Status status;
-  switch (action) {
-    case TrainingAction::None: return;
-    case TrainingAction::Reset:
-      panel.worker.pause();
-      panel.worker.clear_error();
-      status = start_session(panel);
-      panel.message = status.ok() ? "reset with seed " + std::to_string(panel.controls.seed) : status.error;
-      return;
-    case TrainingAction::OptimizerChanged: {
-      OptimizerConfig optimizer = panel.session.options.optimizer;
-      optimizer.kind = panel.controls.optimizer;
-      optimizer.lr = panel.controls.learning_rate;
-      panel.worker.with_session([&] { status = nextword_session_set_optimizer(panel.session, optimizer); });
-      if (!status.ok()) panel.message = status.error;
-      return;
-    }
-    case TrainingAction::Save: {
-      std::vector<std::uint8_t> bytes;
-      panel.worker.with_session([&] { bytes = nextword_session_save(panel.session); });
-      std::string where;
-      status = file_save(kCheckpointName, bytes, where);
-      panel.message = status.ok() ? "checkpoint " + where : status.error;
-      return;
-    }
-    case TrainingAction::Load:
-      file_request_open(kCheckpointPurpose, ".ckpt", kCheckpointName);
-      return;
-  }
+  TrainingHandlers handlers{
+      [&panel] { return start_session(panel); },
+      [&panel] {
+        OptimizerConfig optimizer = panel.session.options.optimizer;
+        optimizer.kind = panel.controls.optimizer;
+        optimizer.lr = panel.controls.learning_rate;
+        Status status = nextword_session_set_optimizer(panel.session, optimizer);
+        if (!status.ok()) panel.message = status.error;
+      },
+      [&panel] { return nextword_session_save(panel.session); },
+  };
+  handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
+                         panel.message);
 }
 
 void take_checkpoint(NextWordPanel& panel) {
   OpenedFile file;
-  if (!file_take_opened(kCheckpointPurpose, file)) return;
-  if (!file.error.empty()) {
-    panel.message = file.error;
-    return;
-  }
-  panel.worker.pause();
-  Status status;
-  panel.worker.with_session([&] {
-    status = nextword_session_load(panel.session, file.bytes);
+  if (!file_take_opened(kCheckpointPurpose, file) && !file_take_opened("drop", file)) return;
+  take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
+    Status status = nextword_session_load(panel.session, bytes);
     if (status.ok()) nextword_session_evaluate(panel.session);
-  });
-  panel.worker.publish_now();
-  panel.message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+    return status;
+  }, panel.message);
 }
 
 // One row per sentence: what it reads, what the model predicts and how sure it is, and the whole

@@ -60,6 +60,56 @@ TrainingAction training_controls(const char* probe_name, TrainingWorker& worker,
   return action;
 }
 
+void handle_training_action(TrainingAction action, TrainingWorker& worker, const CheckpointFile& checkpoint,
+                            const TrainingHandlers& handlers, int seed, std::string& message) {
+  switch (action) {
+    case TrainingAction::None: return;
+    case TrainingAction::Reset: {
+      worker.pause();
+      worker.clear_error();
+      Status status = handlers.reset();
+      message = status.ok() ? "reset with seed " + std::to_string(seed) : status.error;
+      return;
+    }
+    case TrainingAction::OptimizerChanged:
+      worker.with_session(handlers.apply_optimizer);
+      return;
+    case TrainingAction::Save: {
+      std::vector<std::uint8_t> bytes;
+      worker.with_session([&] { bytes = handlers.save(); });
+      std::string where;
+      Status status = file_save(checkpoint.filename, bytes, where);
+      message = status.ok() ? "checkpoint " + where : status.error;
+      return;
+    }
+    case TrainingAction::Load:
+      file_request_open(checkpoint.purpose, ".ckpt", checkpoint.filename);
+      return;
+  }
+}
+
+void apply_optimizer_controls(const TrainingControls& controls, OptimizerConfig& config,
+                              std::initializer_list<std::pair<OptimizerState*, std::size_t>> states) {
+  config.lr = controls.learning_rate;
+  if (config.kind == controls.optimizer) return;  // same kind: its moments stay valid
+  config.kind = controls.optimizer;
+  for (auto [state, floats] : states) *state = optimizer_state_make(config.kind, floats);
+}
+
+bool take_opened_checkpoint(const OpenedFile& file, TrainingWorker& worker,
+                            const std::function<Status(std::span<const std::uint8_t>)>& load, std::string& message) {
+  if (!file.error.empty()) {
+    message = file.error;
+    return false;
+  }
+  worker.pause();
+  Status status;
+  worker.with_session([&] { status = load(file.bytes); });
+  worker.publish_now();
+  message = status.ok() ? "loaded " + file.name : "could not load " + file.name + ": " + status.error;
+  return status.ok();
+}
+
 void training_error_banner(TrainingWorker& worker) {
   std::string error = worker.error();
   if (error.empty()) return;
