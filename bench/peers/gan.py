@@ -20,7 +20,29 @@ import os
 import struct
 import time
 
-import numpy as np
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", default=os.environ.get("NNLAB_MNIST_DIR"), help="folder of the MNIST idx files")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--iters", type=int, help="iterations to train for, instead of --epochs")
+    parser.add_argument("--k", type=int, default=1, help="discriminator steps per generator step")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--export-samples", nargs=2, metavar=("N", "FILE"))
+    args = parser.parse_args()
+    if not args.data:
+        raise SystemExit("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR")
+    return args
+
+
+ARGS = parse_args()
+# torch.set_num_threads does not reach OpenBLAS's own pool (Debian's numpy and torch use the system
+# BLAS), which is sized when the library loads: one thread per core unless told before the imports.
+os.environ["OPENBLAS_NUM_THREADS"] = str(ARGS.threads)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
 
 LOSS_WINDOW = 100  # losses are reported as means over the last iterations, as nnlab does
 
@@ -41,7 +63,7 @@ def write_idx_images(path, images):
         f.write(images.tobytes())
 
 
-def mlp(nn, sizes, out_act):
+def mlp(sizes, out_act):
     return nn.Sequential(
         nn.Linear(sizes[0], sizes[1]), nn.LeakyReLU(0.2),
         nn.Linear(sizes[1], sizes[2]), nn.LeakyReLU(0.2),
@@ -49,31 +71,15 @@ def mlp(nn, sizes, out_act):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get("NNLAB_MNIST_DIR"), help="folder of the MNIST idx files")
-    parser.add_argument("--epochs", type=int, default=3)
-    parser.add_argument("--iters", type=int, help="iterations to train for, instead of --epochs")
-    parser.add_argument("--k", type=int, default=1, help="discriminator steps per generator step")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--export-samples", nargs=2, metavar=("N", "FILE"))
-    args = parser.parse_args()
-    if not args.data:
-        raise SystemExit("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR")
-    # torch.set_num_threads does not reach OpenBLAS's own pool (Debian's torch uses the system
-    # BLAS); left alone it starts one thread per core and thrashes on a busy machine.
-    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
-    import torch
-    from torch import nn
-
+    args = ARGS
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
     pixels = read_idx_images(os.path.join(args.data, "train-images-idx3-ubyte"))
     train = torch.from_numpy(pixels.astype(np.float32) * (2.0 / 255.0) - 1.0)
     z_dim, batch = 100, 64
 
-    G = mlp(nn, [z_dim, 256, 512, 784], [nn.Tanh()])
-    D = mlp(nn, [784, 512, 256, 1], [])
+    G = mlp([z_dim, 256, 512, 784], [nn.Tanh()])
+    D = mlp([784, 512, 256, 1], [])
     opt_g = torch.optim.Adam(G.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
@@ -123,7 +129,8 @@ def main():
     result = {"peer": "pytorch", "torch": torch.__version__, "threads": args.threads, "iterations": total,
               "k": args.k, "train_ms": seconds * 1000.0, "iters_per_s": total / seconds if seconds > 0 else None}
     for key, values in history.items():
-        result[key] = float(np.mean(values[-LOSS_WINDOW:])) if values else None
+        window = values[-LOSS_WINDOW:]
+        result[key] = sum(window) / len(window) if window else None
     print(json.dumps(result))
 
 

@@ -1,6 +1,7 @@
 #include "train/gan_session.h"
 
 #include <cerrno>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -197,6 +198,18 @@ Status gan_session_step(GanSession& s) {
   s.d_real.push(step, stats.d_real);
   s.d_fake.push(step, stats.d_fake);
   return Status::success();
+}
+
+Status gan_session_run_for(GanSession& s, double budget_ms, int* steps_done) {
+  const auto start = std::chrono::steady_clock::now();
+  int steps = 0;
+  Status status;
+  do {
+    if (status = gan_session_step(s); !status.ok()) break;
+    steps++;
+  } while (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < budget_ms);
+  if (steps_done) *steps_done = steps;
+  return status;
 }
 
 long gan_session_iterations_per_epoch(const GanSession& s) {

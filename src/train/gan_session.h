@@ -61,6 +61,10 @@ Status gan_session_init(GanSession& session, const GanConfig& config, MnistSet t
 // Status says so and advises a lower learning rate.
 Status gan_session_step(GanSession& session);
 
+// Steps until budget_ms has passed, at least once, stopping at the first failure: what a UI frame
+// or a worker's time slice calls. steps_done (may be null) receives the iterations completed.
+Status gan_session_run_for(GanSession& session, double budget_ms, int* steps_done);
+
 // Iterations that consume one epoch of real images: (images / batch) / k.
 long gan_session_iterations_per_epoch(const GanSession& session);
 double gan_session_epoch(const GanSession& session);  // epochs done, fractional

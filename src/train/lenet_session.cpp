@@ -1,6 +1,7 @@
 #include "train/lenet_session.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -125,6 +126,18 @@ Status lenet_session_step(LenetSession& s) {
   s.iteration++;
   s.loss.push(float(s.iteration), loss);
   return Status::success();
+}
+
+Status lenet_session_run_for(LenetSession& s, double budget_ms, int* steps_done) {
+  const auto start = std::chrono::steady_clock::now();
+  int steps = 0;
+  Status status;
+  do {
+    if (status = lenet_session_step(s); !status.ok()) break;
+    steps++;
+  } while (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < budget_ms);
+  if (steps_done) *steps_done = steps;
+  return status;
 }
 
 long lenet_session_iterations_per_epoch(const LenetSession& s) { return s.train.count / s.config.batch; }

@@ -45,6 +45,10 @@ Status lenet_session_init(LenetSession& session, const LenetConfig& config, Mnis
 // and fails, advising a lower learning rate.
 Status lenet_session_step(LenetSession& session);
 
+// Steps until budget_ms has passed, at least once, stopping at the first failure. steps_done (may
+// be null) receives the updates completed.
+Status lenet_session_run_for(LenetSession& session, double budget_ms, int* steps_done);
+
 long lenet_session_iterations_per_epoch(const LenetSession& session);
 
 // Fraction of `set` classified correctly.

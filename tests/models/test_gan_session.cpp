@@ -98,6 +98,17 @@ TEST_CASE("GAN session runs k discriminator updates per generator update") {
   }
 }
 
+TEST_CASE("GAN session runs for a time budget, at least one step") {
+  nn::GanSession s;
+  init(s);
+  int steps = -1;
+  REQUIRE(nn::gan_session_run_for(s, 0.0, &steps).ok());
+  CHECK(steps == 1);
+  REQUIRE(nn::gan_session_run_for(s, 20.0, &steps).ok());
+  CHECK(steps >= 1);
+  CHECK(s.iteration == 1 + steps);
+}
+
 TEST_CASE("GAN preview grid and interpolation come from the generator") {
   nn::GanSession s;
   init(s);
