@@ -92,19 +92,37 @@ void plot_lines(const char* id, const PlotSeries* series, int count, ImVec2 size
   draw->PushClipRect(p0, p1, true);
   for (int s = 0; s < count; s++) {
     const PlotSeries& line = series[s];
+    // Per-step metrics are noisy (a GAN's most of all): past kSmoothFrom points the raw values
+    // are drawn faint and an exponential moving average over ~2% of the run on top.
+    const int kSmoothFrom = 100;
+    bool smooth = line.count > kSmoothFrom;
+    float weight = smooth ? 1.0f / std::max(2.0f, line.count * 0.02f) : 1.0f;
+    ImU32 raw_color = smooth ? (line.color & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 70) : line.color;
     // At most ~2 points per pixel column: long runs stay cheap to draw.
     int stride = std::max(1, int(line.count / std::max(1.0f, (p1.x - p0.x) * 2)));
-    ImVec2 previous;
-    bool have_previous = false;
-    for (int i = 0; i < line.count; i += stride) {
+    ImVec2 previous, previous_smooth;
+    bool have_previous = false, have_smooth = false;
+    float average = 0.0f;
+    for (int i = 0; i < line.count; i++) {
       if (!std::isfinite(line.y[i])) {
-        have_previous = false;
+        have_previous = have_smooth = false;
+        continue;
+      }
+      average = have_smooth ? average + weight * (line.y[i] - average) : line.y[i];
+      if (i % stride != 0 && i != line.count - 1) {
+        have_smooth = true;
         continue;
       }
       ImVec2 point = to_screen(line.x[i], line.y[i]);
-      if (have_previous) draw->AddLine(previous, point, line.color, 1.5f);
+      if (have_previous) draw->AddLine(previous, point, raw_color, 1.5f);
       previous = point;
       have_previous = true;
+      if (smooth) {
+        ImVec2 smooth_point = to_screen(line.x[i], average);
+        if (have_smooth && i >= stride) draw->AddLine(previous_smooth, smooth_point, line.color, 2.0f);
+        previous_smooth = smooth_point;
+      }
+      have_smooth = true;
     }
     if (line.count == 1 && std::isfinite(line.y[0])) draw->AddCircleFilled(to_screen(line.x[0], line.y[0]), 2.5f, line.color);
   }

@@ -136,6 +136,119 @@ void take_checkpoint(GanPanel& panel) {
   }, panel.message);
 }
 
+// ---- scoring -----------------------------------------------------------------------------------
+
+constexpr const char* kTestImagesPurpose = "gan-test-images";
+constexpr const char* kTestLabelsPurpose = "gan-test-labels";
+constexpr int kScoreSamples = 1000;
+constexpr double kScorerSliceMs = 40.0;
+
+// One call of the scorer's worker: a slice of LeNet training, then (once) its accuracy and the
+// real digits' feature statistics, then a score whenever one is wanted.
+Status scorer_step(GanPanel& panel) {
+  GanPanel::Scorer& scorer = panel.scorer;
+  if (scorer.lenet.iteration < lenet_session_iterations_per_epoch(scorer.lenet))
+    return lenet_session_run_for(scorer.lenet, kScorerSliceMs, nullptr);
+  if (!scorer.trained) {
+    scorer.view.accuracy = lenet_accuracy(scorer.lenet.model, scorer.test);
+    scorer.real = lenet_feature_stats(scorer.lenet.model, scorer.test, kScoreSamples);
+    scorer.trained = true;
+    return Status::success();
+  }
+  std::vector<float> images(std::size_t(kScoreSamples) * kMnistPixels);
+  long iteration = 0;
+  panel.worker.with_session([&] {  // holds the GAN between its steps only for the sampling
+    Rng rng = rng_seeded(std::uint64_t(panel.session.iteration), 23);
+    gan_session_sample(panel.session, rng, kScoreSamples, images.data());
+    iteration = panel.session.iteration;
+  });
+  GanScores scores{};
+  Status status = gan_scores(scorer.lenet.model, images.data(), kScoreSamples, scorer.real, scores);
+  scorer.score_wanted = false;
+  if (!status.ok()) return status;
+  scorer.view.scores = scores;
+  scorer.view.scored = true;
+  scorer.view.scored_at = iteration;
+  return Status::success();
+}
+
+void scorer_publish(GanPanel::Scorer& scorer) {
+  scorer.view.iteration = scorer.lenet.iteration;
+  scorer.view.total = lenet_session_iterations_per_epoch(scorer.lenet);
+  scorer.view.trained = scorer.trained;
+}
+
+void start_scorer(GanPanel& panel) {
+  GanPanel::Scorer& scorer = panel.scorer;
+  Status status = mnist_parse(scorer.test_images, scorer.test_labels, scorer.test);
+  scorer.test_images.clear();
+  scorer.test_labels.clear();
+  if (status.ok()) status = lenet_session_init(scorer.lenet, LenetConfig{}, panel.train, lenet_default_options());
+  if (!status.ok()) {
+    panel.message = "scorer: " + status.error;
+    scorer.requested = false;
+    return;
+  }
+  scorer.worker.start([&panel] { return scorer_step(panel); }, [&panel] { scorer_publish(panel.scorer); },
+                      std::chrono::milliseconds(100));
+  scorer.worker.set_finished([&scorer] { return scorer.trained && !scorer.score_wanted; });
+  scorer.worker.run();
+}
+
+void scorer_section(GanPanel& panel) {
+  GanPanel::Scorer& scorer = panel.scorer;
+  section("QUALITY");
+  if (!scorer.requested) {
+    ImGui::TextWrapped("The inception score and the Frechet distance judge digits with a classifier. Train one "
+                       "here: LeNet-5, one epoch over the 60,000 training digits, on a thread of its own.");
+    if (ImGui::Button("Train the scorer (LeNet-5)")) {
+      scorer.requested = true;
+      file_fetch(kTestImagesPurpose, "assets/mnist/t10k-images-idx3-ubyte.gz", kDesktopMnist + "/t10k-images-idx3-ubyte");
+      file_fetch(kTestLabelsPurpose, "assets/mnist/t10k-labels-idx1-ubyte.gz", kDesktopMnist + "/t10k-labels-idx1-ubyte");
+    }
+    ui_probe_item("gan.train_scorer");
+    return;
+  }
+  OpenedFile file;
+  for (const char* purpose : {kTestImagesPurpose, kTestLabelsPurpose}) {
+    if (!file_take_opened(purpose, file)) continue;
+    if (!file.error.empty()) panel.message = file.error;
+    (purpose == kTestImagesPurpose ? scorer.test_images : scorer.test_labels) = std::move(file.bytes);
+  }
+  if (scorer.lenet.model.store.value.size() == 0) {
+    if (!scorer.test_images.empty() && !scorer.test_labels.empty()) start_scorer(panel);
+    else ImGui::TextDisabled("loading the 10,000 test digits...");
+    return;
+  }
+  training_error_banner(scorer.worker);
+  scorer.worker.with_snapshot([&] {
+    const GanPanel::Scorer::View& view = scorer.view;
+    if (!view.trained) {
+      char label[64];
+      std::snprintf(label, sizeof label, "training LeNet-5: %ld of %ld batches", view.iteration, view.total);
+      ImGui::ProgressBar(float(view.iteration) / float(std::max(1L, view.total)), ImVec2(360, 0), label);
+      return;
+    }
+    ImGui::Text("scorer: LeNet-5, %.2f%% right on the 10,000 test digits", 100.0 * view.accuracy);
+    ui_probe_value("gan.scorer_accuracy", view.accuracy);
+    bool busy = scorer.worker.running();
+    ImGui::BeginDisabled(busy);
+    if (ImGui::Button(busy ? "Scoring..." : "Score 1000 samples")) {
+      scorer.worker.with_session([&] { scorer.score_wanted = true; });
+      scorer.worker.run();
+    }
+    ImGui::EndDisabled();
+    ui_probe_item("gan.score");
+    if (view.scored) {
+      ImGui::SameLine();
+      ImGui::Text("at iteration %ld: inception score %.2f (10 is best), Frechet distance %.2f (0 is best)", view.scored_at,
+                  view.scores.inception_score, view.scores.frechet_distance);
+      ui_probe_value("gan.inception_score", view.scores.inception_score);
+      ui_probe_value("gan.frechet_distance", view.scores.frechet_distance);
+    }
+  });
+}
+
 void export_grid(GanPanel& panel) {
   std::vector<std::uint8_t> pixels(panel.view.grid.size());
   for (std::size_t i = 0; i < pixels.size(); i++)
@@ -217,9 +330,11 @@ void gan_panel(App& app) {
                    kInterpolationSteps * kMnistSide, -1.0f, 1.0f, HeatmapScale::Grey);
     heatmap_image(panel.interpolation_map, 2.0f);
   });
+  scorer_section(panel);
 }
 
 void gan_panel_shutdown(GanPanel& panel) {
+  panel.scorer.worker.stop();  // it samples from the GAN: stops first
   panel.worker.stop();
   heatmap_destroy(panel.grid_map);
   heatmap_destroy(panel.interpolation_map);

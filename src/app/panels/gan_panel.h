@@ -6,7 +6,9 @@
 
 #include "app/heatmap.h"
 #include "app/panels/training_controls.h"
+#include "train/gan_scores.h"
 #include "train/gan_session.h"
+#include "train/lenet_session.h"
 #include "train/worker.h"
 
 namespace nn {
@@ -32,6 +34,28 @@ struct GanPanel {
   } view;
   Heatmap grid_map, interpolation_map;
   std::string message;
+
+  // The scorer: LeNet-5, trained here for one epoch by the same core, then used to compute the
+  // inception score and the Frechet distance of 1000 generated digits. It has a worker of its
+  // own, so scoring never stalls the UI and barely slows the GAN.
+  struct Scorer {
+    bool requested = false;        // the user asked for a scorer (test set being fetched...)
+    std::vector<std::uint8_t> test_images, test_labels;
+    MnistSet test;
+    LenetSession lenet;
+    TrainingWorker worker;
+    bool trained = false;          // worker side: one epoch done and the real statistics taken
+    bool score_wanted = false;     // worker side: score at the next step
+    FeatureStats real;
+    struct View {
+      long iteration = 0, total = 1;
+      bool trained = false;
+      double accuracy = 0.0;
+      bool scored = false;
+      long scored_at = 0;          // the GAN iteration the scores belong to
+      GanScores scores{};
+    } view;
+  } scorer;
 };
 
 void gan_panel_shutdown(GanPanel& panel);
