@@ -31,7 +31,10 @@ step() {
 }
 
 cli_usage() {  # $@ = how to run the CLI; usage must print and name the commands
-  "$@" --help | tee /dev/stderr | grep -q "usage: nnlab <command>" && "$@" info
+  local usage
+  usage=$("$@" --help) || return 1
+  echo "$usage"
+  grep -q "usage: nnlab <command>" <<<"$usage" && "$@" info
 }
 
 e2e() {
