@@ -39,7 +39,9 @@ const char* const kUsage =
     "  --lenet FILE             LeNet-5 checkpoint for the scores (default build/lenet.ckpt)\n"
     "  --out FILE               write the 8x8 preview grid as a PNG\n"
     "  --export-samples N FILE  write N generated images as an idx3 file of bytes\n"
-    "  --score-samples FILE     only score the images of an idx3 file (N, 28, 28)\n";
+    "  --score-samples FILE     only score the images of an idx3 file (N, 28, 28)\n\n"
+    "With --json the last line has iters_per_s, d_loss, g_loss, d_real, d_fake (means over the\n"
+    "last 100 iterations), inception_score and frechet_distance (null without a LeNet).\n\n";
 
 constexpr int kScoreSamples = 1000;
 constexpr long kLossWindow = 100;  // losses are reported as means over the last iterations
