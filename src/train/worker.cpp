@@ -80,6 +80,10 @@ void TrainingWorker::loop() {
     {
       std::lock_guard<std::mutex> lock(session_mutex_);
       finished = finished_ && finished_();
+      if (finished) {  // the UI must see the last step, which the publish interval may have skipped
+        std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+        publish_();
+      }
     }
     if (finished) {
       std::lock_guard<std::mutex> lock(command_mutex_);

@@ -63,12 +63,14 @@ TEST_CASE("worker: a failing step pauses training and reports its message") {
   CHECK(worker.error().empty());
 }
 
-TEST_CASE("worker: pauses by itself when the run is finished") {
-  int session = 0;
+TEST_CASE("worker: pauses by itself when the run is finished, and publishes the last step") {
+  int session = 0, published = 0;
   nn::TrainingWorker worker;
-  worker.start([&] { session++; return nn::Status::success(); }, [] {}, std::chrono::milliseconds(0));
+  // A publish interval far longer than the run: only the finish can publish the last step.
+  worker.start([&] { session++; return nn::Status::success(); }, [&] { published = session; }, std::chrono::hours(1));
   worker.set_finished([&] { return session >= 50; });
   worker.run();
   REQUIRE(eventually([&] { return !worker.running(); }));
   worker.with_session([&] { CHECK(session == 50); });
+  worker.with_snapshot([&] { CHECK(published == 50); });
 }
