@@ -13,6 +13,7 @@ bash scripts/setup.sh || exit 1
 passed=0 failed=0 failures=()
 log_dir="build/test-logs"
 mkdir -p "$log_dir" build/e2e
+rm -f "$log_dir"/*.log  # a summary must never come from an earlier run
 
 # step NAME COMMAND...: runs COMMAND, shows its last lines, counts it.
 step() {
@@ -67,13 +68,30 @@ step "browser e2e" e2e
 step "desktop window" bash scripts/desktop_screenshot.sh build/native/nnlab-lab build/e2e/desktop.png
 
 echo
+# The closing line counts tests, not steps: every ctest test of the three suites, every browser
+# check, and the steps that are single checks (the two CLIs, the desktop window).
+tests_passed=0 tests_failed=0
 for suite in native asan wasm; do
   summary=$(grep -h "tests passed" "$log_dir/$suite-tests.log" 2>/dev/null | tail -1)
   echo "ctest ($suite): ${summary:-no summary}"
+  if [[ "$summary" =~ ([0-9]+)\ tests\ failed\ out\ of\ ([0-9]+) ]]; then
+    tests_failed=$((tests_failed + BASH_REMATCH[1]))
+    tests_passed=$((tests_passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
+  fi
 done
-grep -h "passed, .* failed" "$log_dir/browser-e2e.log" 2>/dev/null | sed 's/^/browser e2e: /'
-if (( failed )); then
-  echo "failed steps: ${failures[*]}"
+e2e_summary=$(grep -h "passed, .* failed" "$log_dir/browser-e2e.log" 2>/dev/null | tail -1)
+echo "browser e2e: ${e2e_summary:-no summary}"
+if [[ "$e2e_summary" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+  tests_passed=$((tests_passed + BASH_REMATCH[1]))
+  tests_failed=$((tests_failed + BASH_REMATCH[2]))
 fi
-echo "$passed passed, $failed failed"
+# A build that fails counts as a failed test: the tests it would have built never ran.
+for single in "native build" "asan build" "wasm build"; do
+  [[ " ${failures[*]} " == *" $single "* ]] && tests_failed=$((tests_failed + 1))
+done
+for single in "native cli" "wasm cli" "desktop window"; do
+  if [[ " ${failures[*]} " == *" $single "* ]]; then tests_failed=$((tests_failed + 1)); else tests_passed=$((tests_passed + 1)); fi
+done
+echo "steps: $passed passed, $failed failed${failures:+ (failed: ${failures[*]})}"
+echo "$tests_passed passed, $tests_failed failed"
 (( failed == 0 ))
