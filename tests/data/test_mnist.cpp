@@ -20,8 +20,8 @@ std::vector<std::uint8_t> fixture(const char* name) {
 }  // namespace
 
 TEST_CASE("MNIST images and labels load raw and gzipped") {
-  const auto labels = fixture("mnist-labels-idx1-ubyte");
-  for (const char* images_file : {"mnist-images-idx3-ubyte", "mnist-images-idx3-ubyte.gz"}) {
+  const auto labels = fixture("bars-labels.idx1");
+  for (const char* images_file : {"bars-images.idx3", "bars-images.idx3.gz"}) {
     CAPTURE(images_file);
     nn::MnistSet set;
     nn::Status status = nn::mnist_parse(fixture(images_file), labels, set);
@@ -40,8 +40,8 @@ TEST_CASE("MNIST images and labels load raw and gzipped") {
 }
 
 TEST_CASE("IDX headers that lie are rejected and leave the loaded set alone") {
-  const auto images = fixture("mnist-images-idx3-ubyte");
-  const auto labels = fixture("mnist-labels-idx1-ubyte");
+  const auto images = fixture("bars-images.idx3");
+  const auto labels = fixture("bars-labels.idx1");
   nn::MnistSet set;
   REQUIRE(nn::mnist_parse(images, labels, set).ok());
   const nn::MnistSet before = set;
