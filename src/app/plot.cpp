@@ -23,6 +23,17 @@ void format_tick(char* out, size_t size, float value) {
   else std::snprintf(out, size, "%.3g", value);
 }
 
+float mean_step_change(const PlotSeries& line) {
+  double total = 0.0;
+  int steps = 0;
+  for (int i = 1; i < line.count; i++)
+    if (std::isfinite(line.y[i]) && std::isfinite(line.y[i - 1])) {
+      total += std::fabs(line.y[i] - line.y[i - 1]);
+      steps++;
+    }
+  return steps ? float(total / steps) : 0.0f;
+}
+
 }  // namespace
 
 ImU32 plot_color(int index) {
@@ -92,10 +103,12 @@ void plot_lines(const char* id, const PlotSeries* series, int count, ImVec2 size
   draw->PushClipRect(p0, p1, true);
   for (int s = 0; s < count; s++) {
     const PlotSeries& line = series[s];
-    // Per-step metrics are noisy (a GAN's most of all): past kSmoothFrom points the raw values
-    // are drawn faint and an exponential moving average over ~2% of the run on top.
+    // Per-step metrics are often noisy (a GAN's most of all): a long, jagged series is drawn
+    // faint with an exponential moving average over ~2% of the run on top. Smooth curves (a
+    // full-batch loss) are left alone: the average would only make them lag.
     const int kSmoothFrom = 100;
-    bool smooth = line.count > kSmoothFrom;
+    const float kJagged = 0.02f;  // mean step-to-step change, as a fraction of the plotted range
+    bool smooth = line.count > kSmoothFrom && mean_step_change(line) > kJagged * (y_max - y_min);
     float weight = smooth ? 1.0f / std::max(2.0f, line.count * 0.02f) : 1.0f;
     ImU32 raw_color = smooth ? (line.color & ~IM_COL32_A_MASK) | IM_COL32(0, 0, 0, 70) : line.color;
     // At most ~2 points per pixel column: long runs stay cheap to draw.

@@ -206,8 +206,10 @@ void nextword_panel(App& app) {
     ui_probe_value("nextword.epoch", double(view.epoch));
     ui_probe_value("nextword.loss", view.loss.empty() ? NAN : double(view.loss.last()));
     ui_probe_value("nextword.correct", nextword_session_correct(view));
-    ImGui::Text("epoch %ld   loss %.4f   %d of 6 right", view.epoch, view.loss.empty() ? 0.0 : double(view.loss.last()),
-                nextword_session_correct(view));
+    if (view.loss.empty())
+      ImGui::Text("epoch %ld   not trained yet   %d of 6 right", view.epoch, nextword_session_correct(view));
+    else
+      ImGui::Text("epoch %ld   loss %.4f   %d of 6 right", view.epoch, double(view.loss.last()), nextword_session_correct(view));
     PlotSeries loss{"cross-entropy", view.loss.steps.data(), view.loss.values.data(), int(view.loss.values.size()), plot_color(0)};
     plot_lines("loss", &loss, 1, ImVec2(0, 170), "loss");
 
