@@ -109,8 +109,7 @@ try {
   const first = await snapshot(page);
   for (const item of first.items) {
     await check(`sidebar entry "${item.id}" opens its panel`, async () => {
-      await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
-      const state = await waitForState(page, (s) => s.panel === item.id, `panel ${item.id}`, 5000);
+      const state = await clickUntil(item, (s) => s.panel === item.id, `panel ${item.id}`);
       await waitForFrames(page, state.frame + 3);
       return screenshotStats(page, `panel-${item.id}`);
     });
@@ -118,15 +117,27 @@ try {
 
   // ---- Training in the page -------------------------------------------------------------------
   const value = (state, name) => state.probe.values[name];
+  // A click that changed nothing is tried again (at most three times) and the retry is logged:
+  // on this 2-core machine a click now and then goes missing while the page trains and renders
+  // in software, and the test is about training, not about that.
+  async function clickUntil(rect, done, what) {
+    for (let attempt = 1; ; attempt++) {
+      await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+      try {
+        return await waitForState(page, done, what, 4000);
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`     (click for ${what} had no effect; clicking again)`);
+      }
+    }
+  }
   async function openPanel(id) {
     const item = (await snapshot(page)).items.find((i) => i.id === id);
-    await page.mouse.click(item.x + item.w / 2, item.y + item.h / 2);
-    await waitForState(page, (s) => s.panel === id, `panel ${id}`, 5000);
+    await clickUntil(item, (s) => s.panel === id, `panel ${id}`);
   }
-  async function clickProbe(name, timeout = 60000) {
+  async function clickProbe(name, done, timeout = 60000) {
     const state = await waitForState(page, (s) => s.probe.items[name], `${name} on screen`, timeout);
-    const rect = state.probe.items[name];
-    await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+    return clickUntil(state.probe.items[name], done, name);
   }
   async function framesPerSecond(milliseconds) {
     return page.evaluate((duration) => new Promise((resolve) => {
@@ -143,7 +154,7 @@ try {
 
   await check('next-word LSTM trains 500 epochs in the page and predicts all six words', async () => {
     await openPanel('nextword');
-    await clickProbe('nextword.train');
+    await clickProbe('nextword.train', (s) => value(s, 'nextword.running') === 1 || value(s, 'nextword.epoch') > 0);
     const state = await waitForState(page, (s) => value(s, 'nextword.epoch') >= 500 && !value(s, 'nextword.running'),
                                      '500 epochs', 90000);
     await screenshotStats(page, 'train-nextword');
@@ -154,11 +165,11 @@ try {
   await check('char-RNN loads tiny Shakespeare, trains with a falling loss and streams a sample', async () => {
     await openPanel('charrnn');
     await waitForState(page, (s) => value(s, 'charrnn.ready') === 1, 'the corpus', 60000);
-    await clickProbe('charrnn.train');
+    await clickProbe('charrnn.train', (s) => value(s, 'charrnn.running') === 1);
     const state = await waitForState(page, (s) => value(s, 'charrnn.step') >= 60, '60 steps', 120000);
     const fps = await framesPerSecond(2000);
     await screenshotStats(page, 'train-charrnn');
-    await clickProbe('charrnn.train');  // pause
+    await clickProbe('charrnn.train', (s) => value(s, 'charrnn.running') === 0);  // pause
     const first = value(state, 'charrnn.first_train_bpc'), last = value(state, 'charrnn.train_bpc');
     assert(last < first - 0.5, `bits/char went from ${first} to ${last}`);
     assert(value(state, 'charrnn.sample_length') > 20, 'no sample text');
@@ -170,11 +181,11 @@ try {
     await openPanel('gan');
     const before = await waitForState(page, (s) => value(s, 'gan.ready') === 1 && value(s, 'gan.grid_sum') !== undefined,
                                       'MNIST', 90000);
-    await clickProbe('gan.train');
+    await clickProbe('gan.train', (s) => value(s, 'gan.running') === 1);
     const state = await waitForState(page, (s) => value(s, 'gan.iteration') >= 50, '50 iterations', 120000);
     const fps = await framesPerSecond(2000);
     await screenshotStats(page, 'train-gan');
-    await clickProbe('gan.train');  // pause
+    await clickProbe('gan.train', (s) => value(s, 'gan.running') === 0);  // pause
     assert(Math.abs(value(state, 'gan.grid_sum') - value(before, 'gan.grid_sum')) > 1, 'the grid did not change');
     return `${value(state, 'gan.iteration')} iterations; ${fps.toFixed(0)} frames/s while training`;
   });
