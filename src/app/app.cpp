@@ -2,6 +2,8 @@
 // panel, render, swap.
 #include "app/app.h"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 
@@ -22,6 +24,10 @@ namespace {
 constexpr float kUiFontSize = 16.0f;
 constexpr float kMonoFontSize = 15.0f;
 constexpr float kSidebarWidth = 230.0f;
+constexpr float kPi = 3.14159265f;
+constexpr int kFramesAfterInput = 3;
+constexpr double kDataFrameRate = 20.0;     // frames a second for new snapshots and animations
+constexpr double kHeartbeatSeconds = 0.25;
 
 float framebuffer_pixel_ratio(SDL_Window* window) {
   int window_w = 0, window_h = 0, pixels_w = 0, pixels_h = 0;
@@ -50,8 +56,43 @@ void load_fonts(App& app, float pixel_ratio) {
   app.pixel_ratio = pixel_ratio;
 }
 
+// The sidebar and the open panel sit on two rounded cards. Without a GPU, browsers draw WebGL in
+// software and every pixel painted costs: so the frame is cleared to the cards' colour and only the
+// thin background around them is painted (a tenth of the pixels of two full-size card fills).
+void begin_card(const char* id, ImVec2 size) {
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
+  ImGui::BeginChild(id, size, false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::PopStyleColor();
+}
+
+// Paints the screen outside cards that stand in one row with the same top and bottom edge.
+void paint_around_cards(const ImVec2 (*cards)[2], int count, ImVec2 screen_min, ImVec2 screen_max) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImU32 color = ImGui::GetColorU32(kBackgroundColor);
+  const float top = cards[0][0].y, bottom = cards[0][1].y, r = ImGui::GetStyle().ChildRounding;
+  draw->AddRectFilled(screen_min, ImVec2(screen_max.x, top), color);
+  draw->AddRectFilled(ImVec2(screen_min.x, bottom), screen_max, color);
+  float x = screen_min.x;
+  for (int i = 0; i < count; i++) {
+    const ImVec2 a = cards[i][0], b = cards[i][1];
+    draw->AddRectFilled(ImVec2(x, top), ImVec2(a.x, bottom), color);
+    x = b.x;
+    // Each corner: the square's outer point, then the quarter circle the card is rounded by.
+    const ImVec2 corners[4] = {a, ImVec2(b.x, a.y), b, ImVec2(a.x, b.y)};
+    const ImVec2 centres[4] = {ImVec2(a.x + r, a.y + r), ImVec2(b.x - r, a.y + r), ImVec2(b.x - r, b.y - r),
+                               ImVec2(a.x + r, b.y - r)};
+    for (int c = 0; c < 4; c++) {
+      const float start = kPi * (1.0f + 0.5f * float(c));
+      draw->PathLineTo(corners[c]);
+      draw->PathArcTo(centres[c], r, start, start + 0.5f * kPi, 6);
+      draw->PathFillConvex(color);
+    }
+  }
+  draw->AddRectFilled(ImVec2(x, top), ImVec2(screen_max.x, bottom), color);
+}
+
 void sidebar(App& app) {
-  ImGui::BeginChild("sidebar", ImVec2(kSidebarWidth, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  begin_card("sidebar", ImVec2(kSidebarWidth, 0));
   ImGui::SetWindowFontScale(1.6f);
   ImGui::PushStyleColor(ImGuiCol_Text, kAccentColor);
   ImGui::TextUnformatted("nnlab");
@@ -84,7 +125,7 @@ void sidebar(App& app) {
 }
 
 void open_panel(App& app) {
-  ImGui::BeginChild("panel", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  begin_card("panel", ImVec2(0, 0));
   switch (app.open_panel) {
     case PanelId::NextWord: nextword_panel(app); break;
     case PanelId::CharRnn: charrnn_panel(app); break;
@@ -137,10 +178,36 @@ bool app_init(App& app, const AppOptions& options) {
   return true;
 }
 
+namespace {
+
+double seconds_now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Without a GPU the browser draws WebGL in software, and a frame of the lab costs it tens of
+// milliseconds of CPU that training would rather have. So a frame is drawn only when the screen
+// may have changed: input (and a few frames after it, for ImGui's hover and click states to
+// settle), a new snapshot from a training worker or an animation a panel asked for (both at most
+// kDataFrameRate a second), and a heartbeat that keeps readouts such as steps/s current.
+bool frame_due(App& app, bool had_input, double now) {
+  if (had_input) app.input_frames = std::max(app.input_frames, kFramesAfterInput);
+  if (app.input_frames > 0) return true;
+  if (now - app.last_drawn >= kHeartbeatSeconds) return true;
+  bool changed = app.animating || panels_publications(app) != app.publications_seen;
+  return changed && now - app.last_drawn >= 1.0 / kDataFrameRate;
+}
+
+}  // namespace
+
+void app_animate(App& app) { app.animating = true; }
+
 void frame(App& app) {
+  app.loop_count++;
   // 1. Events.
+  bool had_input = false;
   SDL_Event event;
   while (SDL_PollEvent(&event)) {
+    had_input = true;
     ImGui_ImplSDL2_ProcessEvent(&event);
     if (event.type == SDL_QUIT) app.quit = true;
     if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE) app.quit = true;
@@ -152,7 +219,21 @@ void frame(App& app) {
     }
   }
   float pixel_ratio = framebuffer_pixel_ratio(app.window);
-  if (pixel_ratio != app.pixel_ratio) load_fonts(app, pixel_ratio);
+  if (pixel_ratio != app.pixel_ratio) {
+    load_fonts(app, pixel_ratio);
+    had_input = true;
+  }
+  const double now = seconds_now();
+  if (!frame_due(app, had_input, now)) {
+#if !defined(__EMSCRIPTEN__)
+    SDL_WaitEventTimeout(nullptr, 5);  // the browser calls back at its frame rate; natively, sleep
+#endif
+    return;
+  }
+  if (app.input_frames > 0) app.input_frames--;
+  app.last_drawn = now;
+  app.publications_seen = panels_publications(app);
+  app.animating = false;
 
   // 2. New frame.
   ImGui_ImplOpenGL3_NewFrame();
@@ -164,20 +245,24 @@ void frame(App& app) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();
   ImGui::SetNextWindowPos(viewport->WorkPos);
   ImGui::SetNextWindowSize(viewport->WorkSize);
-  // No background of its own: glClear paints the same colour, and a full-screen fill less per
-  // frame matters when the browser renders WebGL in software.
+  // No background of its own: glClear paints the cards, paint_around_cards what lies between.
   ImGui::Begin("nnlab", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoBackground |
                                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+  ImVec2 cards[2][2];
   sidebar(app);
+  cards[0][0] = ImGui::GetItemRectMin(), cards[0][1] = ImGui::GetItemRectMax();
   ImGui::SameLine();
   open_panel(app);
+  cards[1][0] = ImGui::GetItemRectMin(), cards[1][1] = ImGui::GetItemRectMax();
+  paint_around_cards(cards, 2, viewport->Pos, ImVec2(viewport->Pos.x + viewport->Size.x, viewport->Pos.y + viewport->Size.y));
   ImGui::End();
 
   // 4. Render.
   ImGui::Render();
   ImGuiIO& io = ImGui::GetIO();
   glViewport(0, 0, int(io.DisplaySize.x * io.DisplayFramebufferScale.x), int(io.DisplaySize.y * io.DisplayFramebufferScale.y));
-  glClearColor(kBackgroundColor.x, kBackgroundColor.y, kBackgroundColor.z, 1.0f);
+  const ImVec4 card = ImGui::GetStyle().Colors[ImGuiCol_ChildBg];
+  glClearColor(card.x, card.y, card.z, 1.0f);
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   SDL_GL_SwapWindow(app.window);

@@ -24,7 +24,14 @@ struct App {
   SDL_Window* window = nullptr;
   SDL_GLContext gl_context = nullptr;
   bool quit = false;
-  long frame_count = 0;
+  long frame_count = 0;      // frames drawn
+  long loop_count = 0;       // calls of frame(), drawn or not
+
+  // A frame is drawn only when the screen may have changed (see frame_due in app.cpp).
+  int input_frames = 10;     // frames still to draw after input (the first ones settle the layout)
+  double last_drawn = 0.0;   // seconds on the steady clock
+  long publications_seen = -1;
+  bool animating = false;    // a panel asked for the next frame (streaming text, loading bars)
   float pixel_ratio = 0.0f;  // framebuffer pixels per UI unit; fonts are rasterized at this scale
 
   PanelId open_panel = PanelId::NextWord;
@@ -38,6 +45,8 @@ struct App {
 
 bool app_init(App& app, const AppOptions& options);
 void frame(App& app);
+// Called by a panel that shows something moving on its own: the next frame comes soon.
+void app_animate(App& app);
 void app_shutdown(App& app);
 
 // The UI's state as JSON (frame count, open panel, sidebar rectangles), for the browser test.

@@ -42,8 +42,12 @@ std::string object(const std::map<std::string, std::string>& entries) {
 
 void ui_probe_item(const std::string& name) {
   ImVec2 min = ImGui::GetItemRectMin(), max = ImGui::GetItemRectMax();
+  ui_probe_rect(name, min.x, min.y, max.x - min.x, max.y - min.y);
+}
+
+void ui_probe_rect(const std::string& name, float x, float y, float w, float h) {
   char rect[128];
-  std::snprintf(rect, sizeof rect, "{\"x\": %.1f, \"y\": %.1f, \"w\": %.1f, \"h\": %.1f}", min.x, min.y, max.x - min.x, max.y - min.y);
+  std::snprintf(rect, sizeof rect, "{\"x\": %.1f, \"y\": %.1f, \"w\": %.1f, \"h\": %.1f}", x, y, w, h);
   probe().items[name] = rect;
 }
 

@@ -8,6 +8,8 @@ namespace nn {
 
 // Records the rectangle of the last ImGui item under `name`.
 void ui_probe_item(const std::string& name);
+// Records a rectangle (screen units) under `name`.
+void ui_probe_rect(const std::string& name, float x, float y, float w, float h);
 // Records a number or a text under `name`.
 void ui_probe_value(const std::string& name, double value);
 void ui_probe_text(const std::string& name, const std::string& value);

@@ -61,7 +61,12 @@ void TrainingWorker::clear_error() {
 void TrainingWorker::publish_now() {
   std::lock_guard<std::mutex> session(session_mutex_);
   std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+  publish();
+}
+
+void TrainingWorker::publish() {
   publish_();
+  publications_++;
 }
 
 void TrainingWorker::loop() {
@@ -82,7 +87,7 @@ void TrainingWorker::loop() {
       finished = finished_ && finished_();
       if (finished) {  // the UI must see the last step, which the publish interval may have skipped
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
-        publish_();
+        publish();
       }
     }
     if (finished) {
@@ -102,7 +107,7 @@ void TrainingWorker::loop() {
       bool single = mode_ == Mode::SingleStep;
       if (single || !status.ok() || now - last_publish >= publish_every_) {
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
-        publish_();
+        publish();
         last_publish = now;
       }
       double seconds = std::chrono::duration<double>(now - rate_start).count();

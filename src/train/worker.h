@@ -70,10 +70,13 @@ class TrainingWorker {
   }
   // Publishes now (after with_session changed the session while paused).
   void publish_now();
+  // How many snapshots have been published: the UI redraws when this moves.
+  long publications() const { return publications_.load(); }
 
  private:
   enum class Mode { Paused, Running, SingleStep, Stopping };
   void loop();
+  void publish();  // with the snapshot lock held
 
   StepFn step_;
   PublishFn publish_;
@@ -90,6 +93,7 @@ class TrainingWorker {
   std::atomic<double> max_rate_{0.0};
   std::atomic<double> steps_per_second_{0.0};
   std::atomic<long> steps_done_{0};
+  std::atomic<long> publications_{0};
 };
 
 }  // namespace nn

@@ -43,8 +43,10 @@ TEST_CASE("worker: paused at start, single steps, runs, pauses, stops") {
   worker.with_session([&] { CHECK(session <= after_pause + 1); });  // at most the step in flight
 
   worker.with_session([&] { session = 1000; });  // the UI resets the model while paused
+  long publications = worker.publications();
   worker.publish_now();
   worker.with_snapshot([&] { CHECK(published == 1000); });
+  CHECK(worker.publications() == publications + 1);  // the UI redraws when this moves
   worker.stop();
 }
 
@@ -73,4 +75,5 @@ TEST_CASE("worker: pauses by itself when the run is finished, and publishes the 
   REQUIRE(eventually([&] { return !worker.running(); }));
   worker.with_session([&] { CHECK(session == 50); });
   worker.with_snapshot([&] { CHECK(published == 50); });
+  CHECK(worker.publications() == 2);  // the first step's, and the last one's
 }

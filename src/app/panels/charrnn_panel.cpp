@@ -10,6 +10,7 @@
 #include "app/file_transfer.h"
 #include "app/plot.h"
 #include "app/ui_probe.h"
+#include "app/panels/sample_text.h"
 #include "app/panels/widgets.h"
 
 namespace nn {
@@ -21,7 +22,8 @@ constexpr const char* kCheckpointPurpose = "charrnn-checkpoint";
 constexpr const char* kCheckpointName = "charrnn.ckpt";
 constexpr const char* kCellLabels[] = {"RNN", "GRU", "LSTM"};
 constexpr int kSampleLimit = 6000;  // characters kept on screen
-constexpr int kCharsPerFrame = 3;   // streaming speed: ~180 characters a second at 60 frames/s
+constexpr double kCharsPerSecond = 150.0;  // streaming speed, whatever the frame rate
+constexpr int kMaxCharsPerFrame = 30;
 
 #if defined(NNLAB_DEFAULT_CORPUS)
 const char* kDesktopCorpus = NNLAB_DEFAULT_CORPUS;
@@ -58,8 +60,11 @@ Status train_step(CharRnnPanel& panel) {
 }
 
 void restart_sampler(CharRnnPanel& panel) {
-  panel.sample.clear();
+  sample_text_clear(panel.sample);
   panel.sampler_ready = false;
+  panel.token_text.clear();
+  for (int t = 0; t < int(panel.session.corpus.vocabulary.size()); t++)
+    panel.token_text.push_back(corpus_char_utf8(panel.session.corpus, t));
 }
 
 Status build_session(CharRnnPanel& panel) {
@@ -154,10 +159,11 @@ void take_files(CharRnnPanel& panel) {
   if (loaded) restart_sampler(panel);
 }
 
-void corpus_controls(CharRnnPanel& panel) {
+void corpus_controls(App& app, CharRnnPanel& panel) {
   float progress = 0.0f;
   if (file_progress(kCorpusPurpose, progress)) {
     ImGui::ProgressBar(progress, ImVec2(300, 0), "loading the text");
+    app_animate(app);
   } else if (!panel.corpus_name.empty()) {
     ImGui::Text("text: %s, %zu characters, %zu distinct", panel.corpus_name.c_str(), panel.corpus.tokens.size(),
                 panel.corpus.vocabulary.size());
@@ -192,18 +198,21 @@ void config_controls(CharRnnPanel& panel) {
   ImGui::EndDisabled();
 }
 
-void sample_view(CharRnnPanel& panel) {
+void sample_view(App& app, CharRnnPanel& panel) {
   CharRnnPanel::View& view = panel.view;
+  const int V = view.model.config.vocab;
   if (!panel.sampler_ready) {
     charrnn_sampler_init(panel.sampler, view.model.config);
     std::vector<int> prime;
     Status status = charrnn_session_tokens(panel.session, panel.prime, prime);
     if (!status.ok()) prime.clear();
     charrnn_sample_reset(panel.sampler, view.model, prime.data(), int(prime.size()));
-    panel.sample = status.ok() ? panel.prime : "";
+    for (int token : prime) sample_text_append(panel.sample, token, nullptr, V);
     panel.sampler_ready = true;
   }
   ImGui::Checkbox("stream", &panel.streaming);
+  ui_probe_item("charrnn.stream");
+  ui_probe_value("charrnn.streaming", panel.streaming);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(160);
   ImGui::SliderFloat("temperature", &panel.temperature, 0.05f, 2.0f, "%.2f");
@@ -212,41 +221,47 @@ void sample_view(CharRnnPanel& panel) {
   ImGui::InputText("priming text", panel.prime, sizeof panel.prime);
   ImGui::SameLine();
   if (ImGui::Button("Restart")) restart_sampler(panel);
-  if (panel.streaming)
-    for (int i = 0; i < kCharsPerFrame; i++) {
-      int token = charrnn_sample_next(panel.sampler, view.model, panel.temperature, panel.sample_rng);
-      panel.sample += corpus_char_utf8(panel.session.corpus, token);
-    }
-  if (panel.sample.size() > std::size_t(kSampleLimit)) {
-    std::size_t cut = panel.sample.size() - kSampleLimit;
-    while (cut < panel.sample.size() && (panel.sample[cut] & 0xc0) == 0x80) cut++;  // keep UTF-8 whole
-    panel.sample.erase(0, cut);
+  ImGui::SameLine();
+  ImGui::Checkbox("mark surprises", &panel.tint_by_surprise);
+  int chars = 0;
+  if (panel.streaming) {
+    panel.chars_due = std::min(panel.chars_due + kCharsPerSecond * ImGui::GetIO().DeltaTime, double(kMaxCharsPerFrame));
+    chars = int(panel.chars_due);
+    panel.chars_due -= chars;
   }
-  ImFont* mono = ImGui::GetIO().Fonts->Fonts.size() > 1 ? ImGui::GetIO().Fonts->Fonts[1] : nullptr;
-  ui_probe_value("charrnn.sample_length", double(panel.sample.size()));
-  ImGui::BeginChild("sample", ImVec2(0, 220), true);
-  if (mono) ImGui::PushFont(mono);
-  ImGui::TextWrapped("%s", panel.sample.c_str());
-  if (mono) ImGui::PopFont();
-  if (panel.streaming) ImGui::SetScrollHereY(1.0f);
-  ImGui::EndChild();
+  for (int i = 0; i < chars; i++) {
+    // The distribution the draw comes from, kept beside the character for the hover view.
+    const float* probs = charrnn_next_distribution(panel.sampler, view.model, panel.temperature);
+    std::vector<float> drawn_from(probs, probs + V);
+    int token = charrnn_sample_next(panel.sampler, view.model, panel.temperature, panel.sample_rng);
+    sample_text_append(panel.sample, token, drawn_from.data(), V);
+  }
+  sample_text_trim(panel.sample, kSampleLimit);
+  if (panel.streaming) app_animate(app);
+  ui_probe_value("charrnn.sample_length", double(panel.sample.chars.size()));
+  int hovered = sample_text_view("charrnn.sample", panel.sample, panel.token_text, ImVec2(0, 220), panel.tint_by_surprise);
+  ui_probe_item("charrnn.sample");
 
-  // What the model expects next, at this temperature: the ten likeliest characters.
-  const float* probs = charrnn_next_distribution(panel.sampler, view.model, panel.temperature);
-  const int V = view.model.config.vocab;
-  std::vector<int> order(static_cast<std::size_t>(V));
-  for (int v = 0; v < V; v++) order[std::size_t(v)] = v;
-  std::partial_sort(order.begin(), order.begin() + std::min(10, V), order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
-  ImGui::TextDisabled("next character:");
-  for (int i = 0; i < std::min(10, V); i++) {
-    int v = order[std::size_t(i)];
-    std::string c = corpus_char_utf8(panel.session.corpus, v);
-    if (c == "\n") c = "\\n";
-    if (c == " ") c = "space";
-    char label[48];
-    std::snprintf(label, sizeof label, "%s %.0f%%", c.c_str(), 100.0f * probs[v]);
-    ImGui::SameLine();
-    ImGui::ProgressBar(probs[v], ImVec2(78, 0), label);
+  // The mouse over a drawn character shows what the model weighed there; otherwise the bars show
+  // what it expects after the end of the sample, at this temperature.
+  const SampledChar* at = hovered >= 0 ? &panel.sample.chars[std::size_t(hovered)] : nullptr;
+  ui_probe_value("charrnn.hovered_p", at ? double(at->p) : NAN);
+  if (at && at->p >= 0.0f) {
+    char heading[96];
+    std::snprintf(heading, sizeof heading, "under the mouse: '%s' had %.1f%%; the model weighed:",
+                  sample_char_label(panel.token_text[at->token]).c_str(), 100.0 * at->p);
+    ImGui::TextDisabled("%s", heading);
+    sample_alternatives_bars(at->top, at->top_p, at->top_count, at->token, panel.token_text);
+    ImGui::BeginTooltip();  // the bars above may be scrolled out of view: the same at the mouse
+    ImGui::TextDisabled("%s", heading);
+    sample_alternatives_bars(at->top, at->top_p, std::min(at->top_count, 5), at->token, panel.token_text);
+    ImGui::EndTooltip();
+  } else {
+    ImGui::TextDisabled(at ? "under the mouse: priming text (typed, not drawn); next character:" : "next character:");
+    std::uint16_t tokens[10];
+    float p[10];
+    int count = sample_top_k(charrnn_next_distribution(panel.sampler, view.model, panel.temperature), V, tokens, p, 10);
+    sample_alternatives_bars(tokens, p, count, -1, panel.token_text);
   }
 }
 
@@ -260,7 +275,7 @@ void charrnn_panel(App& app) {
                "A recurrent network reads a text one character at a time and learns to guess the next "
                "one. Within a few hundred steps it spells words; within a few thousand it writes "
                "plausible verse. The sample below streams from the model as it trains.");
-  corpus_controls(panel);
+  corpus_controls(app, panel);
   ui_probe_value("charrnn.ready", panel.has_session);
   if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
   if (!panel.has_session) return;
@@ -285,7 +300,7 @@ void charrnn_panel(App& app) {
     };
     plot_lines("bpc", curves, 2, ImVec2(0, 170), "bits per character");
     section("SAMPLE");
-    sample_view(panel);
+    sample_view(app, panel);
     section("HIDDEN STATE OVER THE LAST WINDOW");
     if (view.hidden_steps > 0) {
       const int H = view.model.config.hidden;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/heatmap.h"
+#include "app/panels/sample_text.h"
 #include "app/panels/training_controls.h"
 #include "core/rng.h"
 #include "train/charrnn_session.h"
@@ -40,9 +41,12 @@ struct CharRnnPanel {
   Rng sample_rng{};
   bool sampler_ready = false;
   bool streaming = true;
+  double chars_due = 0.0;  // characters owed to the stream (it runs at a fixed rate, not per frame)
   float temperature = 0.8f;
   char prime[128] = "ROMEO:";
-  std::string sample;  // the text streamed so far (UTF-8)
+  SampleText sample;                    // the text streamed so far, with what the model weighed
+  bool tint_by_surprise = true;
+  std::vector<std::string> token_text;  // each token of the session's corpus as UTF-8
   Heatmap hidden_map;
   std::string message;
 };

@@ -275,7 +275,10 @@ void gan_panel(App& app) {
     bool images_loading = file_progress(kImagesPurpose, images);
     bool labels_loading = file_progress(kLabelsPurpose, labels);
     bool loading = images_loading || labels_loading;
-    if (loading) ImGui::ProgressBar(images, ImVec2(300, 0), "loading MNIST (60,000 digits)");
+    if (loading) {
+      ImGui::ProgressBar(images, ImVec2(300, 0), "loading MNIST (60,000 digits)");
+      app_animate(app);
+    }
     if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
     return;
   }

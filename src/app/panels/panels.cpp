@@ -1,5 +1,7 @@
 #include "app/panels/panels.h"
 
+#include "app/app.h"
+
 namespace nn {
 
 const PanelInfo kPanels[kPanelCount] = {
@@ -8,5 +10,10 @@ const PanelInfo kPanels[kPanelCount] = {
     {PanelId::Gan, "gan", "MNIST GAN", "two networks, one game"},
     {PanelId::About, "about", "About", "build, SIMD, threads"},
 };
+
+long panels_publications(const App& app) {
+  return app.nextword.worker.publications() + app.charrnn.worker.publications() + app.gan.worker.publications() +
+         app.gan.scorer.worker.publications();
+}
 
 }  // namespace nn

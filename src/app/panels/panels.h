@@ -22,4 +22,7 @@ void charrnn_panel(App& app);
 void gan_panel(App& app);
 void about_panel(App& app);
 
+// Snapshots published by all the panels' training workers so far: when it moves, the screen is stale.
+long panels_publications(const App& app);
+
 }  // namespace nn
