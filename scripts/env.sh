@@ -15,3 +15,19 @@ export NNLAB_SHAKESPEARE="${NNLAB_SHAKESPEARE:-$(cd "$NNLAB_ROOT/.." && pwd)/sha
 
 nnlab_log() { printf '\033[1m[nnlab]\033[0m %s\n' "$*" >&2; }
 nnlab_die() { printf '\033[1;31m[nnlab] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Installs the Debian packages given that are not installed yet (apt-get, as root or with sudo).
+nnlab_apt_install() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  (( ${#missing[@]} )) || return 0
+  command -v apt-get >/dev/null || nnlab_die "apt-get not found: nnlab needs Debian bookworm (missing: ${missing[*]})"
+  local sudo=""
+  (( EUID == 0 )) || sudo="sudo"
+  nnlab_log "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq || nnlab_die "apt-get update failed"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    || nnlab_die "could not install: ${missing[*]}"
+}

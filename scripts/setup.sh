@@ -21,19 +21,7 @@ fi
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if (( ${#missing[@]} )); then
-  command -v apt-get >/dev/null || nnlab_die "apt-get not found: nnlab needs Debian bookworm (missing: ${missing[*]})"
-  sudo=""
-  (( EUID == 0 )) || sudo="sudo"
-  nnlab_log "installing Debian packages: ${missing[*]}"
-  $sudo apt-get update -qq || nnlab_die "apt-get update failed"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" \
-    || nnlab_die "could not install: ${missing[*]}"
-fi
+nnlab_apt_install "${packages[@]}"
 
 # --- 2. Debian source packages: Dear ImGui (both targets) and SDL2 (for the wasm build) ----------
 # A private deb-src list, so the machine's apt configuration stays untouched. The mirror is the

@@ -18,12 +18,13 @@ import time
 import torch
 import torch.nn.functional as F
 
+from blas import loaded_blas  # bench/peers/blas.py
+
 MASK64 = (1 << 64) - 1
 TRAIN_FRACTION = 0.9
 CLIP_NORM = 5.0
 VALIDATION_WINDOWS = 200
 VALIDATION_SEED = 0x76616C6964  # "valid", as in src/train/charrnn_session.cpp
-WARMUP_STEPS = 5  # run but not timed: first calls allocate and pick kernels
 
 
 class Pcg32:
@@ -75,7 +76,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--corpus", default=os.environ.get("NNLAB_SHAKESPEARE",
                                                       "../shared/data/tinyshakespeare.txt"))
-    p.add_argument("--steps", type=int, default=2000)
+    p.add_argument("--steps", type=int, default=2000, help="timed training steps")
+    p.add_argument("--warmup", type=int, default=0,
+                   help="untimed steps first (the first calls allocate and pick kernels), as nnlab --warmup")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--cell", choices=["lstm", "gru", "rnn"], default="lstm")
     p.add_argument("--layers", type=int, default=1)
@@ -99,7 +102,7 @@ def main():
     model = CharRnn(a.cell, len(vocabulary), a.hidden, a.layers)
     optimizer = torch.optim.Adam(model.parameters(), lr=a.lr)
     train_seconds, losses = 0.0, []
-    for step in range(a.steps):
+    for step in range(a.warmup + a.steps):
         rng = Pcg32(a.seed, 1 + step)
         inputs, targets = windows(tokens, [rng.below(train_size - T) for _ in range(B)], T)
         start = time.perf_counter()
@@ -108,7 +111,7 @@ def main():
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP_NORM)
         optimizer.step()
-        if step >= WARMUP_STEPS:
+        if step >= a.warmup:
             train_seconds += time.perf_counter() - start
         losses.append(loss.item())
 
@@ -118,14 +121,13 @@ def main():
     with torch.no_grad():
         nats = sum(model(*windows(tokens, starts[i:i + B], T)).item() * len(starts[i:i + B])
                    for i in range(0, VALIDATION_WINDOWS, B))
-    timed_steps = max(a.steps - WARMUP_STEPS, 0)
-    blas = [line.strip() for line in torch.__config__.show().splitlines() if "BLAS_INFO" in line]
+    timed_steps = a.steps
     recent = losses[-100:]
     print(json.dumps({
-        "framework": "pytorch " + torch.__version__,
-        "blas": blas[0].split("BLAS_INFO=")[1].split(",")[0] if blas else "unknown",
+        "peer": "pytorch", "torch": torch.__version__,
+        "blas": loaded_blas(),
         "cell": a.cell, "layers": a.layers, "hidden": a.hidden, "seq": T, "batch": B,
-        "threads": a.threads, "seed": a.seed, "steps": a.steps, "timed_steps": timed_steps,
+        "threads": a.threads, "seed": a.seed, "warmup": a.warmup, "steps": a.steps,
         "train_ms": train_seconds * 1e3,
         "chars_per_s": timed_steps * B * T / train_seconds if train_seconds > 0 else 0.0,
         "train_bpc": sum(recent) / len(recent) / math.log(2) if recent else None,

@@ -4,8 +4,8 @@
 The same setup: the six sentences over their sorted nine-word vocabulary, one-hot inputs laid
 out (T=2, B=6, V=9), nn.LSTM(9, 5) and nn.Linear(5, 9) with PyTorch's default initialization,
 mean softmax cross-entropy, full-batch epochs, and torch.optim with nnlab's hyper-parameters
-(Adam lr 0.01 by default). Only the training loop is timed, as nnlab times it; the first
-epoch's one-time costs count on both sides.
+(Adam lr 0.01 by default). Only the training loop is timed, as nnlab times it; `--warmup N`
+trains N epochs before the timed ones, as `nnlab nextword --warmup N` does.
 
 Run with Debian's Python and torch: /usr/bin/python3 bench/peers/nextword.py --threads 1
 """
@@ -15,6 +15,8 @@ import time
 
 import torch
 from torch import nn
+
+from blas import loaded_blas  # bench/peers/blas.py
 
 SENTENCES = ["i like dog", "i love coffee", "i hate milk",
              "you like cat", "you love milk", "you hate coffee"]
@@ -65,6 +67,7 @@ def main():
     parser.add_argument("--optimizer", default="adam",
                         choices=["sgd", "momentum", "nesterov", "rmsprop", "adam"])
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=0, help="untimed epochs before the timed ones")
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -74,19 +77,25 @@ def main():
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr)
     loss_fn = nn.CrossEntropyLoss()
 
-    start = time.perf_counter()
-    for _ in range(args.epochs):
+    def epoch():
         optimizer.zero_grad()
         loss = loss_fn(model(x), targets)
         loss.backward()
         optimizer.step()
+        return loss
+
+    for _ in range(args.warmup):
+        epoch()
+    start = time.perf_counter()
+    for _ in range(args.epochs):
+        loss = epoch()
     train_ms = (time.perf_counter() - start) * 1e3
 
     with torch.no_grad():
         predicted = model(x).argmax(dim=1)
     print(json.dumps({
-        "peer": "pytorch", "torch": torch.__version__, "command": "nextword",
-        "epochs": args.epochs, "seed": args.seed, "optimizer": args.optimizer, "lr": args.lr,
+        "peer": "pytorch", "torch": torch.__version__, "blas": loaded_blas(), "command": "nextword",
+        "epochs": args.epochs, "warmup": args.warmup, "seed": args.seed, "optimizer": args.optimizer, "lr": args.lr,
         "threads": torch.get_num_threads(),
         "loss": loss.item(), "train_ms": train_ms,
         "predictions": [vocab[i] for i in predicted.tolist()],

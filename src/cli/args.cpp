@@ -86,6 +86,7 @@ const char* const kTrainFlagsHelp =
     "  --lr X              learning rate\n"
     "  --optimizer NAME    sgd, momentum, nesterov, rmsprop or adam\n"
     "  --threads N         worker threads for the large matrix products (default 1)\n"
+    "  --warmup N          train N steps before the timed ones (default 0; for benchmarks)\n"
     "  --save FILE         write a checkpoint at the end\n"
     "  --load FILE         resume from a checkpoint\n"
     "  --json              print the results as one JSON object on the last line\n";
@@ -100,6 +101,8 @@ void read_train_flags(Args& args, TrainFlags& flags) {
   if (flags.options.optimizer.lr <= 0.0) args.error("--lr must be positive");
   if (args.value("--threads", flags.options.threads) && (flags.options.threads < 1 || flags.options.threads > 64))
     args.error("--threads must be between 1 and 64");
+  if (args.value("--warmup", flags.warmup) && (flags.warmup < 0 || flags.warmup > 1'000'000))
+    args.error("--warmup must be between 0 and 1000000");
   args.value("--save", flags.save_path);
   args.value("--load", flags.load_path);
   flags.json = args.flag("--json");

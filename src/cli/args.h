@@ -34,9 +34,10 @@ class Args {
 };
 
 // The flags every training subcommand takes: --seed S --lr X --optimizer NAME --threads N
-// --save FILE --load FILE --json. `options` starts at the demo's defaults.
+// --warmup N --save FILE --load FILE --json. `options` starts at the demo's defaults.
 struct TrainFlags {
   TrainOptions options;
+  long warmup = 0;  // untimed steps before the timed ones: benchmarks leave out one-time costs
   std::string save_path, load_path;
   bool json = false;
 };

@@ -125,6 +125,8 @@ int cmd_charrnn(int argc, char** argv) {
   if (!f.train.load_path.empty())
     if (Status s = charrnn_session_load(session, f.train.load_path); !s.ok()) return fail(s.error);
 
+  for (long w = 0; w < f.train.warmup; w++)
+    if (Status s = charrnn_session_step(session); !s.ok()) return fail(s.error);
   // Only the steps are timed: validation and sampling are not training.
   Progress progress("charrnn", f.steps);
   double train_seconds = 0.0;
@@ -163,6 +165,7 @@ int cmd_charrnn(int argc, char** argv) {
         .number("lr", session.options.optimizer.lr)
         .integer("seed", long(session.options.seed))
         .integer("threads", f.train.options.threads)
+        .integer("warmup", f.train.warmup)
         .integer("steps", steps_done)
         .integer("step", long(session.step))
         .number("train_ms", train_seconds * 1e3)

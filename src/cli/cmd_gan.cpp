@@ -28,20 +28,26 @@ namespace {
 const char* const kDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
 
 const char* const kUsage =
-    "usage: nnlab gan [--data DIR] [--epochs E | --iters N] [--k K] [options]\n"
+    "usage: nnlab gan [--model NAME] [--data DIR] [--epochs E | --iters N] [--k K] [options]\n"
     "       nnlab gan --score-samples FILE [--lenet FILE] [--data DIR] [--json]\n\n"
-    "Trains the MNIST GAN (MLPs, Adam 2e-4 beta1 0.5, batch 64) and scores 1000 samples with\n"
-    "LeNet-5: inception score (up to 10) and Frechet distance to the test set (lower is better).\n\n"
+    "Trains an MNIST GAN of two MLPs and scores 1000 samples with LeNet-5: inception score\n"
+    "(up to 10) and Frechet distance to the test set (lower is better).\n\n"
+    "  --model NAME             default: z 100, 256-512 / 512-256 LeakyReLU(0.2), tanh, pixels\n"
+    "                           in [-1, 1], Adam 2e-4 beta1 0.5, batch 64\n"
+    "                           textbook: z 30, 100-150 / 150-100 SELU, sigmoid, pixels in\n"
+    "                           [0, 1], RMSprop 1e-3, batch 32\n"
+    "                           (--lr and --optimizer override the model's optimizer)\n"
     "  --data DIR               MNIST idx files (default $NNLAB_MNIST_DIR)\n"
     "  --epochs E               epochs of real images to train on (default 3)\n"
     "  --iters N                generator updates to train for, instead of --epochs\n"
     "  --k K                    discriminator updates per generator update (default 1)\n"
     "  --lenet FILE             LeNet-5 checkpoint for the scores (default build/lenet.ckpt)\n"
+    "  --no-scores              skip the scores (benchmarks: no LeNet, no test set in memory)\n"
     "  --out FILE               write the 8x8 preview grid as a PNG\n"
     "  --export-samples N FILE  write N generated images as an idx3 file of bytes\n"
     "  --score-samples FILE     only score the images of an idx3 file (N, 28, 28)\n\n"
-    "With --json the last line has iters_per_s, d_loss, g_loss, d_real, d_fake (means over the\n"
-    "last 100 iterations), inception_score and frechet_distance (null without a LeNet).\n\n";
+    "With --json the last line has model, iters_per_s, d_loss, g_loss, d_real, d_fake (means\n"
+    "over the last 100 iterations), inception_score and frechet_distance (null without a LeNet).\n\n";
 
 constexpr int kScoreSamples = 1000;
 constexpr long kLossWindow = 100;  // losses are reported as means over the last iterations
@@ -49,15 +55,21 @@ constexpr std::size_t kMaxSampleFileBytes = std::size_t(256) << 20;
 
 struct GanFlags {
   TrainFlags train;
+  std::string model = "default";
+  GanConfig config;  // the model's
   std::string data_dir, lenet_path = "build/lenet.ckpt", grid_path, export_path, score_path;
   bool lenet_given = false;
+  bool no_scores = false;  // benchmarks: no LeNet, no test set in memory
   int epochs = 3, k = 1, export_count = 0;
   long iters = -1;
 };
 
-std::uint8_t to_byte(float signed_pixel) {
-  float v = std::round((signed_pixel + 1.0f) * 127.5f);
-  return std::uint8_t(std::clamp(v, 0.0f, 255.0f));
+// Pixels in `range` as the bytes of an image file.
+std::vector<std::uint8_t> to_bytes(const std::vector<float>& pixels, PixelRange range) {
+  std::vector<std::uint8_t> bytes(pixels.size());
+  for (std::size_t i = 0; i < pixels.size(); i++)
+    bytes[i] = std::uint8_t(std::clamp(std::round(pixel_rescale(pixels[i], range, kBytePixels)), 0.0f, 255.0f));
+  return bytes;
 }
 
 Status write_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
@@ -113,7 +125,15 @@ bool take_export_flag(std::vector<char*>& argv, GanFlags& f) {
 }
 
 bool parse_flags(Args& args, GanFlags& f) {
+  // The model comes first: its optimizer is where --lr and --optimizer start from.
+  args.value("--model", f.model);
   f.train.options = gan_default_options();
+  if (f.model == "textbook") {
+    f.config = gan_config_textbook();
+    f.train.options = gan_textbook_options();
+  } else if (f.model != "default") {
+    args.error("--model must be default or textbook, not '" + f.model + "'");
+  }
   read_train_flags(args, f.train);
   f.data_dir = env_var("NNLAB_MNIST_DIR");
   args.value("--data", f.data_dir);
@@ -121,6 +141,7 @@ bool parse_flags(Args& args, GanFlags& f) {
   if (args.value("--iters", f.iters) && f.iters < 0) args.error("--iters must be 0 or more");
   if (args.value("--k", f.k) && f.k < 1) args.error("--k must be at least 1");
   f.lenet_given = args.value("--lenet", f.lenet_path);
+  f.no_scores = args.flag("--no-scores");
   args.value("--out", f.grid_path);
   args.value("--score-samples", f.score_path);
   if (f.data_dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
@@ -142,7 +163,8 @@ int score_file(const GanFlags& f) {
   Scorer scorer;
   const int n = samples.dims[0];
   std::vector<float> images(samples.values.size());
-  for (std::size_t i = 0; i < images.size(); i++) images[i] = samples.values[i] * (2.0f / 255.0f) - 1.0f;
+  for (std::size_t i = 0; i < images.size(); i++)
+    images[i] = pixel_rescale(samples.values[i], kBytePixels, PixelRange{});
   GanScores scores{};
   status = scorer_load(f, scorer);
   if (status.ok()) status = gan_scores(scorer.lenet, images.data(), n, scorer.real, scores);
@@ -169,8 +191,7 @@ Status write_outputs(const GanFlags& f, const GanSession& session) {
   if (!f.grid_path.empty()) {
     std::vector<float> grid(std::size_t(kGanGridPixels) * kGanGridPixels);
     gan_session_grid(session, grid.data());
-    std::vector<std::uint8_t> pixels(grid.size());
-    std::transform(grid.begin(), grid.end(), pixels.begin(), to_byte);
+    std::vector<std::uint8_t> pixels = to_bytes(grid, session.config.range);
     if (Status status = write_bytes(f.grid_path, png_encode_gray(pixels, kGanGridPixels, kGanGridPixels)); !status.ok())
       return status;
   }
@@ -178,8 +199,7 @@ Status write_outputs(const GanFlags& f, const GanSession& session) {
     std::vector<float> images(std::size_t(f.export_count) * kMnistPixels);
     Rng rng = rng_seeded(f.train.options.seed, 2);
     gan_session_sample(session, rng, f.export_count, images.data());
-    std::vector<std::uint8_t> pixels(images.size());
-    std::transform(images.begin(), images.end(), pixels.begin(), to_byte);
+    std::vector<std::uint8_t> pixels = to_bytes(images, session.config.range);
     if (Status status = write_bytes(f.export_path, idx_encode({f.export_count, kMnistSide, kMnistSide}, pixels)); !status.ok())
       return status;
   }
@@ -203,7 +223,7 @@ int cmd_gan(int argc, char** argv) {
 
   MnistSet train;
   GanSession session;
-  GanConfig config;
+  GanConfig config = f.config;
   config.d_steps = f.k;
   Status status = mnist_load_dir(f.data_dir, "train", train);
   if (!status.ok()) {
@@ -222,9 +242,12 @@ int cmd_gan(int argc, char** argv) {
   Scorer scorer;
   GanScores scores{NAN, NAN};
   std::string scores_note = "scored " + std::to_string(kScoreSamples) + " samples with " + f.lenet_path;
-  status = scorer_load(f, scorer);
-  const bool scorable = status.ok();
-  if (!scorable) {
+  bool scorable = false;
+  if (f.no_scores) {
+    scores_note = "no scores (--no-scores)";
+  } else if (status = scorer_load(f, scorer); status.ok()) {
+    scorable = true;
+  } else {
     if (f.lenet_given) {
       std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
       return 1;
@@ -233,6 +256,12 @@ int cmd_gan(int argc, char** argv) {
     std::fprintf(stderr, "nnlab gan: %s\n", scores_note.c_str());
   }
 
+  status = Status::success();
+  for (long w = 0; w < f.train.warmup && status.ok(); w++) status = gan_session_step(session);
+  if (!status.ok()) {
+    std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
+    return 1;
+  }
   const long total = f.iters >= 0 ? f.iters : f.epochs * gan_session_iterations_per_epoch(session);
   Progress progress("gan", total);
   auto start = std::chrono::steady_clock::now();
@@ -258,6 +287,9 @@ int cmd_gan(int argc, char** argv) {
     std::vector<float> samples(std::size_t(kScoreSamples) * kMnistPixels);
     Rng rng = rng_seeded(f.train.options.seed, 3);
     gan_session_sample(session, rng, kScoreSamples, samples.data());
+    // LeNet was trained on pixels in [-1, 1].
+    if (session.config.range != PixelRange{})
+      for (float& v : samples) v = pixel_rescale(v, session.config.range, PixelRange{});
     if (status = gan_scores(scorer.lenet, samples.data(), kScoreSamples, scorer.real, scores); !status.ok()) {
       std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
       return 1;
@@ -267,8 +299,10 @@ int cmd_gan(int argc, char** argv) {
   if (f.train.json) {
     JsonObject json;
     json.string("command", "gan")
+        .string("model", f.model)
         .integer("iterations", session.iteration)
         .integer("k", f.k)
+        .integer("warmup", f.train.warmup)
         .number("epochs", gan_session_epoch(session))
         .number("train_ms", train_s * 1000.0)
         .number("iters_per_s", done / train_s)
@@ -281,8 +315,8 @@ int cmd_gan(int argc, char** argv) {
         .string("scores", scores_note);
     std::printf("%s\n", json.text().c_str());
   } else {
-    std::printf("GAN: %ld iterations (%.2f epochs) in %.1f s, %.1f iterations/s\n", session.iteration,
-                gan_session_epoch(session), train_s, done / train_s);
+    std::printf("GAN (%s): %ld iterations (%.2f epochs) in %.1f s, %.1f iterations/s\n", f.model.c_str(),
+                session.iteration, gan_session_epoch(session), train_s, done / train_s);
     std::printf("losses (mean of the last %ld iterations): D %.4f, G %.4f; D(x) %.3f, D(G(z)) %.3f\n",
                 kLossWindow, window_mean(session.d_loss), window_mean(session.g_loss),
                 window_mean(session.d_real), window_mean(session.d_fake));

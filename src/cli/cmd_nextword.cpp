@@ -74,12 +74,13 @@ void print_report(const NextWordSession& session, long epochs, double train_ms) 
   std::printf("%d/%d correct\n", nextword_session_correct(session), kNextWordSentences);
 }
 
-void print_json(const NextWordSession& session, long epochs, double train_ms) {
+void print_json(const NextWordSession& session, long epochs, long warmup, double train_ms) {
   std::vector<std::string> words;
   for (int w : nextword_session_predictions(session)) words.push_back(kSixSentencesVocabulary[w]);
   JsonObject json;
   json.string("command", "nextword")
       .integer("epochs", epochs)
+      .integer("warmup", warmup)
       .integer("seed", long(session.options.seed))
       .string("optimizer", optimizer_name(session.options.optimizer.kind))
       .number("lr", session.options.optimizer.lr)
@@ -111,6 +112,7 @@ int cmd_nextword(int argc, char** argv) {
   NextWordSession session;
   Status status = nextword_session_init(session, flags.options);
   if (status.ok() && !flags.load_path.empty()) status = load_checkpoint(session, flags.load_path);
+  for (long w = 0; w < flags.warmup && status.ok(); w++) status = nextword_session_step(session);
   double train_ms = 0.0;
   if (status.ok()) status = train(session, epochs, &train_ms);
   if (!status.ok()) {
@@ -127,7 +129,7 @@ int cmd_nextword(int argc, char** argv) {
     }
   }
   if (flags.json)
-    print_json(session, epochs, train_ms);
+    print_json(session, epochs, flags.warmup, train_ms);
   else
     print_report(session, epochs, train_ms);
   return 0;

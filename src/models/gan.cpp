@@ -16,12 +16,23 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // The three-layer perceptron both players are made of
 
+enum class MlpLast { Logits, Tanh, Sigmoid };  // what follows the last layer
+
+// One network's sizes and activations.
 struct MlpDims {
   int in, h1, h2, out;
+  GanHidden hidden;
+  float slope;  // LeakyReLU's
+  MlpLast last;
 };
 
-MlpDims generator_dims(const GanConfig& c) { return {c.z_dim, c.g_hidden1, c.g_hidden2, c.pixels}; }
-MlpDims discriminator_dims(const GanConfig& c) { return {c.pixels, c.d_hidden1, c.d_hidden2, 1}; }
+MlpDims generator_dims(const GanConfig& c) {
+  MlpLast last = c.output == GanOutput::Tanh ? MlpLast::Tanh : MlpLast::Sigmoid;
+  return {c.z_dim, c.g_hidden1, c.g_hidden2, c.pixels, c.hidden, c.leaky_slope, last};
+}
+MlpDims discriminator_dims(const GanConfig& c) {
+  return {c.pixels, c.d_hidden1, c.d_hidden2, 1, c.hidden, c.leaky_slope, MlpLast::Logits};
+}
 
 ParamLayout mlp_layout(const char* prefix, MlpDims m) {
   ParamLayout layout;
@@ -41,14 +52,29 @@ MlpParams mlp_point(const ParamLayout& layout, float* base) {
   return p;
 }
 
-void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, MlpDims m, float slope,
-                 bool tanh_out) {
+void hidden_forward(float* h, const float* a, int n, const MlpDims& m) {
+  if (m.hidden == GanHidden::Selu)
+    selu_forward(h, a, n);
+  else
+    leaky_relu_forward(h, a, n, m.slope);
+}
+
+void hidden_backward(float* da, const float* dh, const float* a, int n, const MlpDims& m) {
+  if (m.hidden == GanHidden::Selu)
+    selu_backward(da, dh, a, n);
+  else
+    leaky_relu_backward(da, dh, a, n, m.slope);
+}
+
+void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims& m) {
   linear_forward(acts.a1, p.fc1, x, B, m.in, m.h1);
-  leaky_relu_forward(acts.h1, acts.a1, B * m.h1, slope);
+  hidden_forward(acts.h1, acts.a1, B * m.h1, m);
   linear_forward(acts.a2, p.fc2, acts.h1, B, m.h1, m.h2);
-  leaky_relu_forward(acts.h2, acts.a2, B * m.h2, slope);
+  hidden_forward(acts.h2, acts.a2, B * m.h2, m);
   linear_forward(acts.out, p.fc3, acts.h2, B, m.h2, m.out);
-  if (tanh_out) vec_tanh(acts.out, acts.out, B * m.out);  // in place: tanh's backward reads only its output
+  // In place: the backward of tanh and of sigmoid reads only their output.
+  if (m.last == MlpLast::Tanh) vec_tanh(acts.out, acts.out, B * m.out);
+  if (m.last == MlpLast::Sigmoid) vec_sigmoid(acts.out, acts.out, B * m.out);
 }
 
 // dx (N, C) += dout (N, OC) · W (OC, C): a linear layer's backward without its weight gradient,
@@ -67,12 +93,15 @@ void layer_backward(float* dx, const LinearParams* grad, const float* dout, Line
 
 // Backward from dout (B, OUT), the gradient wrt acts.out. Adds into dx (B, IN) if not null and
 // into *grad if not null; the activation gradients in `ga` are overwritten.
-void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p,
-                  MlpActs acts, const float* x, int B, MlpDims m, float slope, bool tanh_out) {
+void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p, MlpActs acts,
+                  const float* x, int B, const MlpDims& m) {
   const float* dlogits = dout;
-  if (tanh_out) {
+  if (m.last != MlpLast::Logits) {
     std::memset(ga.dlogits, 0, sizeof(float) * B * m.out);
-    tanh_backward(ga.dlogits, dout, acts.out, B * m.out);
+    if (m.last == MlpLast::Tanh)
+      tanh_backward(ga.dlogits, dout, acts.out, B * m.out);
+    else
+      sigmoid_backward(ga.dlogits, dout, acts.out, B * m.out);
     dlogits = ga.dlogits;
   }
   std::memset(ga.dh2, 0, sizeof(float) * B * m.h2);
@@ -80,9 +109,9 @@ void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float*
   std::memset(ga.dh1, 0, sizeof(float) * B * m.h1);
   std::memset(ga.da1, 0, sizeof(float) * B * m.h1);
   layer_backward(ga.dh2, grad ? &grad->fc3 : nullptr, dlogits, p.fc3, acts.h2, B, m.h2, m.out);
-  leaky_relu_backward(ga.da2, ga.dh2, acts.a2, B * m.h2, slope);
+  hidden_backward(ga.da2, ga.dh2, acts.a2, B * m.h2, m);
   layer_backward(ga.dh1, grad ? &grad->fc2 : nullptr, ga.da2, p.fc2, acts.h1, B, m.h1, m.h2);
-  leaky_relu_backward(ga.da1, ga.dh1, acts.a1, B * m.h1, slope);
+  hidden_backward(ga.da1, ga.dh1, acts.a1, B * m.h1, m);
   layer_backward(dx, grad ? &grad->fc1 : nullptr, ga.da1, p.fc1, x, B, m.in, m.h1);
 }
 
@@ -111,6 +140,25 @@ float mean_sigmoid(const float* logits, int n) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Configurations
+
+GanConfig gan_config_textbook() {
+  GanConfig c;
+  c.z_dim = 30;
+  c.g_hidden1 = 100, c.g_hidden2 = 150;
+  c.d_hidden1 = 150, c.d_hidden2 = 100;
+  c.hidden = GanHidden::Selu;
+  c.output = GanOutput::Sigmoid;
+  c.range = gan_output_range(c.output);
+  c.batch = 32;
+  return c;
+}
+
+PixelRange gan_output_range(GanOutput output) {
+  return output == GanOutput::Tanh ? PixelRange{-1.0f, 1.0f} : PixelRange{0.0f, 1.0f};
+}
 
 // ---------------------------------------------------------------------------------------------
 // Model and run state
@@ -152,8 +200,7 @@ void gan_sample_noise(float* z, std::size_t n, Rng& rng) {
 // The two players' losses and gradients
 
 void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B) {
-  const GanConfig& c = model.config;
-  mlp_forward(run.g, model.g_w, z, B, generator_dims(c), c.leaky_slope, true);
+  mlp_forward(run.g, model.g_w, z, B, generator_dims(model.config));
 }
 
 GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
@@ -165,7 +212,7 @@ GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, c
   std::memcpy(run.d_input + std::size_t(B) * c.pixels, run.g.out, sizeof(float) * B * c.pixels);
   // Real and generated images go through D as one batch of 2B: the same arithmetic as two
   // batches, in larger (faster) matrix products.
-  mlp_forward(run.d, model.d_w, run.d_input, 2 * B, dims, c.leaky_slope, false);
+  mlp_forward(run.d, model.d_w, run.d_input, 2 * B, dims);
 
   // The mean over 2B rows is half the sum of the two means; doubling it gives the loss.
   float* dlogits = run.d_grad.dlogits;
@@ -173,8 +220,7 @@ GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, c
   for (int i = 0; i < 2 * B; i++) dlogits[i] *= 2.0f;
 
   model.d.zero_grad();
-  mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, run.d_input, 2 * B,
-               dims, c.leaky_slope, false);
+  mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, run.d_input, 2 * B, dims);
   return {loss, mean_sigmoid(run.d.out, B), mean_sigmoid(run.d.out + B, B)};
 }
 
@@ -182,17 +228,15 @@ float gan_generator_gradient(GanModel& model, GanRun& run, const float* z, int B
   const GanConfig& c = model.config;
   const MlpDims dims = discriminator_dims(c);
   gan_generator_forward(model, run, z, B);
-  mlp_forward(run.d, model.d_w, run.g.out, B, dims, c.leaky_slope, false);
+  mlp_forward(run.d, model.d_w, run.g.out, B, dims);
   float* dlogits = run.d_grad.dlogits;
   float loss = bce_with_logits_loss(dlogits, run.d.out, run.targets, B);  // targets[0, B) are 1
   if (d_fake) *d_fake = mean_sigmoid(run.d.out, B);
 
   std::memset(run.dimages, 0, sizeof(float) * B * c.pixels);
-  mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, run.g.out, B, dims,
-               c.leaky_slope, false);
+  mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, run.g.out, B, dims);
   model.g.zero_grad();
-  mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, z, B,
-               generator_dims(c), c.leaky_slope, true);
+  mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, z, B, generator_dims(c));
   return loss;
 }
 

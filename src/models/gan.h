@@ -1,7 +1,10 @@
 #pragma once
 // The MNIST GAN (Goodfellow et al. 2014) with two multilayer perceptrons:
-//   G: z (Z) -> H1 LeakyReLU -> H2 LeakyReLU -> P tanh         (an image in [-1, 1])
-//   D: x (P) -> H1 LeakyReLU -> H2 LeakyReLU -> 1              (a logit: how real x looks)
+//   G: z (Z) -> H1 act -> H2 act -> P tanh or sigmoid   (an image in [-1, 1] or [0, 1])
+//   D: x (P) -> H1 act -> H2 act -> 1                   (a logit: how real x looks)
+// act is LeakyReLU or SELU, the same in both networks. Two configurations are named: the
+// default one (LeakyReLU(0.2), tanh, pixels in [-1, 1]) and the textbook one (SELU, sigmoid,
+// pixels in [0, 1]), gan_config_textbook().
 // Each network has its own ParamStore, since each player is updated by its own optimizer.
 // Losses are binary cross-entropy on D's logit: D minimizes BCE(D(x), 1) + BCE(D(G(z)), 0); G uses
 // the non-saturating loss BCE(D(G(z)), 1), i.e. it maximizes log D(G(z)).
@@ -14,15 +17,41 @@
 
 namespace nn {
 
+enum class GanHidden { LeakyRelu, Selu };  // the hidden layers' activation, in both networks
+enum class GanOutput { Tanh, Sigmoid };    // the generator's last activation
+
+// The interval pixel values are scaled to: real images are fed to D in it, and G draws in it.
+struct PixelRange {
+  float lo = -1.0f, hi = 1.0f;
+  bool operator==(const PixelRange&) const = default;
+};
+inline constexpr PixelRange kBytePixels{0.0f, 255.0f};  // the bytes of an MNIST file
+
+// v in `from` mapped affinely onto `to`. Written as (v - from.lo) * scale + to.lo so that bytes to
+// [-1, 1] is the p * (2 / 255) - 1 of mnist_image_signed, and [-1, 1] to bytes (v + 1) * 127.5.
+inline float pixel_rescale(float v, PixelRange from, PixelRange to) {
+  return (v - from.lo) * ((to.hi - to.lo) / (from.hi - from.lo)) + to.lo;
+}
+
 struct GanConfig {
   int z_dim = 100;
   int g_hidden1 = 256, g_hidden2 = 512;
   int d_hidden1 = 512, d_hidden2 = 256;
   int pixels = 28 * 28;
-  float leaky_slope = 0.2f;
+  GanHidden hidden = GanHidden::LeakyRelu;
+  float leaky_slope = 0.2f;  // LeakyRelu only
+  GanOutput output = GanOutput::Tanh;
+  PixelRange range;  // must lie within what `output` can draw: [-1, 1] for tanh, [0, 1] for sigmoid
   int batch = 64;
   int d_steps = 1;  // k: discriminator updates per generator update (Algorithm 1)
 };
+
+// The textbook GAN: G z (30) -> 100 SELU -> 150 SELU -> 784 sigmoid, D 784 -> 150 SELU -> 100 SELU
+// -> 1, pixels in [0, 1], batch 32.
+GanConfig gan_config_textbook();
+
+// What `output` can draw: [-1, 1] for tanh, [0, 1] for sigmoid.
+PixelRange gan_output_range(GanOutput output);
 
 // The three layers of either network.
 struct MlpParams {
@@ -43,10 +72,10 @@ void gan_model_init(GanModel& model, const GanConfig& config, Rng& rng);
 // What one network leaves for its backward pass, for up to `rows` rows.
 struct MlpActs {
   float* a1;   // (rows, H1) pre-activations of layer 1
-  float* h1;   // (rows, H1) LeakyReLU(a1)
+  float* h1;   // (rows, H1) act(a1)
   float* a2;   // (rows, H2)
   float* h2;   // (rows, H2)
-  float* out;  // (rows, OUT) D: logits; G: tanh of the logits, the images
+  float* out;  // (rows, OUT) D: logits; G: tanh or sigmoid of the logits, the images
 };
 // Backward's buffers for the gradients of those activations, same shapes.
 struct MlpGradActs {
@@ -77,7 +106,7 @@ void gan_run_init(GanRun& run, const GanConfig& config, int batch);
 // Fills z (n) with N(0, 1) noise.
 void gan_sample_noise(float* z, std::size_t n, Rng& rng);
 
-// G(z) for B <= run.batch rows: images (B, P) in run.g.out.
+// G(z) for B <= run.batch rows: images (B, P) in run.g.out, in the output activation's range.
 void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B);
 
 // What a discriminator update saw: its loss and the mean probabilities it gave.

@@ -83,29 +83,49 @@ void next_real_batch(GanSession& s) {
     shuffle(s.order, s.rng);
     s.cursor = 0;
   }
-  for (int b = 0; b < B; b++) mnist_image_signed(s.train, s.order[s.cursor + b], s.real.data() + b * kMnistPixels);
+  for (int b = 0; b < B; b++) {
+    const std::uint8_t* pixels = &s.train.images[std::size_t(s.order[s.cursor + b]) * kMnistPixels];
+    float* out = s.real.data() + b * kMnistPixels;
+    for (int p = 0; p < kMnistPixels; p++) out[p] = pixel_rescale(pixels[p], kBytePixels, s.config.range);
+  }
   s.cursor += B;
 }
 
 // Each network's checkpoint describes that network alone.
-std::string slope_text(float slope) {
+std::string number_text(float v) {
   char text[32];
-  std::snprintf(text, sizeof text, "%g", slope);
+  std::snprintf(text, sizeof text, "%g", v);
   return text;
 }
 
+// The activations and the pixel range. What the default GAN has (LeakyReLU, tanh, [-1, 1]) is the
+// absence of a key, so the checkpoints written before the other choices existed still load.
+void add_activation_keys(ModelArch& arch, const GanConfig& c, bool generator) {
+  if (c.hidden == GanHidden::LeakyRelu)
+    arch.hyper.push_back({"leaky_slope", number_text(c.leaky_slope)});
+  else
+    arch.hyper.push_back({"activation", "selu"});
+  if (generator && c.output == GanOutput::Sigmoid) arch.hyper.push_back({"output", "sigmoid"});
+  if (c.range != PixelRange{}) arch.hyper.push_back({"range", number_text(c.range.lo) + "," + number_text(c.range.hi)});
+}
+
 ModelArch generator_arch(const GanConfig& c) {
-  return {"mnist-gan",
-          {{"network", "generator"}, {"z", std::to_string(c.z_dim)},
-           {"hidden", std::to_string(c.g_hidden1) + "," + std::to_string(c.g_hidden2)},
-           {"pixels", std::to_string(c.pixels)}, {"leaky_slope", slope_text(c.leaky_slope)}}};
+  ModelArch arch{"mnist-gan",
+                 {{"network", "generator"},
+                  {"z", std::to_string(c.z_dim)},
+                  {"hidden", std::to_string(c.g_hidden1) + "," + std::to_string(c.g_hidden2)},
+                  {"pixels", std::to_string(c.pixels)}}};
+  add_activation_keys(arch, c, true);
+  return arch;
 }
 
 ModelArch discriminator_arch(const GanConfig& c) {
-  return {"mnist-gan",
-          {{"network", "discriminator"}, {"pixels", std::to_string(c.pixels)},
-           {"hidden", std::to_string(c.d_hidden1) + "," + std::to_string(c.d_hidden2)},
-           {"leaky_slope", slope_text(c.leaky_slope)}}};
+  ModelArch arch{"mnist-gan",
+                 {{"network", "discriminator"},
+                  {"pixels", std::to_string(c.pixels)},
+                  {"hidden", std::to_string(c.d_hidden1) + "," + std::to_string(c.d_hidden2)}}};
+  add_activation_keys(arch, c, false);
+  return arch;
 }
 
 // Written to a temporary file renamed over `path`, so a failed save leaves the old file whole.
@@ -140,6 +160,15 @@ TrainOptions gan_default_options() {
   return options;
 }
 
+TrainOptions gan_textbook_options() {
+  TrainOptions options;
+  options.optimizer.kind = OptimizerKind::RmsProp;
+  options.optimizer.lr = 1e-3;
+  options.optimizer.rms_alpha = 0.99;
+  options.optimizer.eps = 1e-8;
+  return options;
+}
+
 Status gan_session_init(GanSession& s, const GanConfig& config, MnistSet train,
                         const TrainOptions& options) {
   if (config.pixels != kMnistPixels)
@@ -148,6 +177,10 @@ Status gan_session_init(GanSession& s, const GanConfig& config, MnistSet train,
     return Status::failure("batch (%d) and k (%d) must be at least 1", config.batch, config.d_steps);
   if (train.count < config.batch)
     return Status::failure("%d training images are fewer than one batch of %d", train.count, config.batch);
+  const PixelRange drawable = gan_output_range(config.output);
+  if (!(config.range.lo < config.range.hi && config.range.lo >= drawable.lo && config.range.hi <= drawable.hi))
+    return Status::failure("pixels scaled to [%g, %g] are not a range the generator draws in [%g, %g]", config.range.lo,
+                           config.range.hi, drawable.lo, drawable.hi);
   s.config = config;
   s.options = options;
   s.train = std::move(train);

@@ -22,6 +22,9 @@ inline constexpr int kGanGridPixels = kGanGridSide * kMnistSide;  // 224 pixels 
 
 // Adam, learning rate 2e-4, beta1 0.5 (Radford et al. 2015), for both players.
 TrainOptions gan_default_options();
+// RMSprop, learning rate 1e-3, torch.optim's alpha 0.99 and eps 1e-8, for both players: the
+// optimizer of the textbook GAN (gan_config_textbook()).
+TrainOptions gan_textbook_options();
 
 // The weights and optimizer states of both players at one iteration, the point a divergence
 // rolls back to.
@@ -41,7 +44,7 @@ struct GanSession {
   Rng rng;                  // shuffling and noise
   std::vector<int> order;   // this epoch's shuffled image indices
   int cursor = 0;           // next position in order
-  FloatBuffer real;         // (B, 784) the current batch of real images in [-1, 1]
+  FloatBuffer real;         // (B, 784) the current batch of real images in config.range
   long iteration = 0;       // generator updates so far
   MetricSeries d_loss, g_loss;  // per iteration: BCE(D(x),1) + BCE(D(G(z)),0), BCE(D(G(z)),1)
   MetricSeries d_real, d_fake;  // per iteration: mean D(x) and mean D(G(z)) as probabilities
@@ -49,9 +52,9 @@ struct GanSession {
   GanSnapshot last_good;
 };
 
-// Takes the training images (pixels are scaled to [-1, 1] batch by batch). Fails on a config the
-// data cannot feed (image size, batch larger than the set, k < 1). To start over with the same
-// data: gan_session_init(session, config, std::move(session.train), options).
+// Takes the training images (pixels are scaled to config.range batch by batch). Fails on a config
+// the data cannot feed (image size, batch larger than the set, k < 1, a range G cannot draw). To
+// start over with the same data: gan_session_init(session, config, std::move(session.train), options).
 Status gan_session_init(GanSession& session, const GanConfig& config, MnistSet train,
                         const TrainOptions& options);
 
@@ -69,7 +72,7 @@ Status gan_session_run_for(GanSession& session, double budget_ms, int* steps_don
 long gan_session_iterations_per_epoch(const GanSession& session);
 double gan_session_epoch(const GanSession& session);  // epochs done, fractional
 
-// The 8x8 grid of G(preview_z): out (224, 224), pixels in [-1, 1], row-major.
+// The 8x8 grid of G(preview_z): out (224, 224), pixels as G draws them (in about config.range), row-major.
 void gan_session_grid(const GanSession& session, float* out);
 
 // G along the straight line from z_a to z_b (each (Z)): out (steps, 784), the first image G(z_a),
@@ -77,12 +80,15 @@ void gan_session_grid(const GanSession& session, float* out);
 void gan_session_interpolate(const GanSession& session, const float* z_a, const float* z_b,
                              int steps, float* out);
 
-// n generated images (n, 784) in [-1, 1] from fresh noise drawn from `rng`.
+// n generated images (n, 784), pixels as G draws them (in about config.range), from fresh noise
+// drawn from `rng`.
 void gan_session_sample(const GanSession& session, Rng& rng, int n, float* out);
 
 // Both networks with their optimizer states. The file holds two checkpoints (core/checkpoint.h)
 // one after the other, the generator's first; the iteration count is the generator's step.
-// A file that does not match the session's configuration is refused and changes nothing.
+// A file that does not match the session's configuration (sizes, activations, pixel range: the
+// textbook GAN's is refused by the default one and the other way round) is refused and changes
+// nothing.
 Status gan_session_save(const GanSession& session, const std::string& path);
 Status gan_session_load(GanSession& session, const std::string& path);
 // The same in memory, for the browser's downloads and uploads.

@@ -5,6 +5,7 @@
 // usage: node lab.e2e.mjs URL OUTPUT_DIR     (NNLAB_NODE_MODULES points at playwright-core)
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
 import { decodePng, pixelStatistics } from './png.mjs';
 
@@ -18,6 +19,7 @@ fs.mkdirSync(outputDir, { recursive: true });
 const kMinDistinctColors = 40;
 const kMinForegroundShare = 0.05;
 const kMinLuminanceStddev = 8;
+const kMaxWasmGzipBytes = 1.5e6;  // what a page may weigh on a slow connection
 
 const results = [];
 async function check(name, body) {
@@ -95,6 +97,13 @@ try {
            `unexpected CSP: ${csp}`);
     assert(!/https?:/.test(csp), `CSP names another origin: ${csp}`);
     assert(await page.evaluate(() => crossOriginIsolated), 'page is not cross-origin isolated');
+  });
+
+  await check('lab.wasm is under 1.5 MB gzipped', async () => {
+    const bytes = Buffer.from(await (await fetch(new URL('lab.wasm', url))).arrayBuffer());
+    const gzipped = zlib.gzipSync(bytes, { level: 9 }).length;
+    assert(gzipped < kMaxWasmGzipBytes, `lab.wasm is ${gzipped} bytes gzipped`);
+    return `${(bytes.length / 1e6).toFixed(2)} MB, ${(gzipped / 1e6).toFixed(2)} MB gzipped`;
   });
 
   await check('first frame is drawn', async () => {

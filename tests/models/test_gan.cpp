@@ -1,5 +1,5 @@
-// The MNIST GAN: both players' gradients against finite differences at small sizes, and the
-// generator's gradient through the discriminator.
+// The MNIST GANs (default and textbook): both players' gradients against finite differences at
+// small sizes, and the generator's gradient through the discriminator.
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -13,9 +13,9 @@ using namespace nn_test;
 
 namespace {
 
-// Small enough to difference every parameter; the MNIST shape differs only in sizes.
-nn::GanConfig tiny_config() {
-  nn::GanConfig c;
+// `base` made small enough to difference every parameter; the MNIST shape differs only in sizes.
+nn::GanConfig tiny_config(nn::GanConfig base = {}) {
+  nn::GanConfig c = base;
   c.z_dim = 3;
   c.g_hidden1 = 5, c.g_hidden2 = 4;
   c.d_hidden1 = 4, c.d_hidden2 = 3;
@@ -24,15 +24,16 @@ nn::GanConfig tiny_config() {
   return c;
 }
 
-// The players' losses are piecewise smooth (LeakyReLU kinks); a small step rarely crosses a kink.
+// The players' losses are piecewise smooth (LeakyReLU and SELU kinks at 0); a small step rarely
+// crosses a kink.
 constexpr float kGanFdEps = 1e-3f;
 
 struct TinyGan {
   nn::GanModel model;
   nn::GanRun run;
   std::vector<float> real, z;
-  explicit TinyGan(std::uint64_t seed) {
-    nn::GanConfig c = tiny_config();
+  explicit TinyGan(std::uint64_t seed, nn::GanConfig base = {}) {
+    nn::GanConfig c = tiny_config(base);
     nn::Rng rng = nn::rng_seeded(seed);
     nn::gan_model_init(model, c, rng);
     nn::gan_run_init(run, c, c.batch);
@@ -44,13 +45,13 @@ struct TinyGan {
         std::vector<float> w = values.vector(t.count);
         std::copy(w.begin(), w.end(), store->value.data() + t.offset);
       }
-    real = values.vector(std::size_t(c.batch) * c.pixels);
+    real = values.vector(std::size_t(c.batch) * c.pixels, c.range.lo, c.range.hi);
     z.resize(std::size_t(c.batch) * c.z_dim);
     nn::gan_sample_noise(z.data(), z.size(), rng);
   }
 };
 
-// Which side of each LeakyReLU kink both networks were on, recorded by every objective call: a
+// Which side of each hidden activation's kink both networks were on, recorded by every objective call: a
 // difference across a kink is not a derivative, so such points are skipped.
 struct KinkLog {
   std::vector<std::vector<bool>> patterns;
@@ -69,10 +70,8 @@ struct KinkLog {
 
 std::vector<float> copy_of(const nn::FloatBuffer& b) { return std::vector<float>(b.data(), b.data() + b.size()); }
 
-}  // namespace
-
-TEST_CASE("GAN discriminator gradient matches finite differences") {
-  TinyGan gan(1);
+void check_discriminator_gradient(const nn::GanConfig& base, std::uint64_t seed) {
+  TinyGan gan(seed, base);
   const int B = gan.model.config.batch;
   std::vector<float> g_grad_before = copy_of(gan.model.g.grad);
   nn::gan_discriminator_gradient(gan.model, gan.run, gan.real.data(), gan.z.data(), B);
@@ -88,8 +87,8 @@ TEST_CASE("GAN discriminator gradient matches finite differences") {
   check_gradient("dD", gan.model.d.value.data(), analytic.data(), analytic.size(), objective, crosses, kGanFdEps);
 }
 
-TEST_CASE("GAN generator gradient flows through the discriminator") {
-  TinyGan gan(2);
+void check_generator_gradient(const nn::GanConfig& base, std::uint64_t seed) {
+  TinyGan gan(seed, base);
   const int B = gan.model.config.batch;
   std::vector<float> d_grad_before = copy_of(gan.model.d.grad);
   float d_fake = -1.0f;
@@ -106,6 +105,20 @@ TEST_CASE("GAN generator gradient flows through the discriminator") {
   };
   auto crosses = [&](size_t i) { return kinks.crosses(i); };
   check_gradient("dG", gan.model.g.value.data(), analytic.data(), analytic.size(), objective, crosses, kGanFdEps);
+}
+
+}  // namespace
+
+TEST_CASE("GAN discriminator gradient matches finite differences") { check_discriminator_gradient({}, 1); }
+
+TEST_CASE("GAN generator gradient flows through the discriminator") { check_generator_gradient({}, 2); }
+
+TEST_CASE("Textbook GAN discriminator gradient matches finite differences") {
+  check_discriminator_gradient(nn::gan_config_textbook(), 5);
+}
+
+TEST_CASE("Textbook GAN generator gradient flows through the discriminator") {
+  check_generator_gradient(nn::gan_config_textbook(), 6);
 }
 
 TEST_CASE("GAN losses are the textbook ones") {
@@ -146,4 +159,32 @@ TEST_CASE("GAN generates any number of images in chunks of the batch") {
   nn::gan_generate(gan.model, big, z.data(), n, whole.data());
   check_close("chunked", chunked.data(), whole.data(), whole.size(), 1e-6, 1e-5);
   for (float v : whole) CHECK((v > -1.0f && v < 1.0f));
+}
+
+TEST_CASE("Textbook GAN is SELU and sigmoid, drawing in [0, 1]") {
+  nn::GanConfig c = nn::gan_config_textbook();
+  CHECK(c.z_dim == 30);
+  CHECK((c.g_hidden1 == 100 && c.g_hidden2 == 150 && c.d_hidden1 == 150 && c.d_hidden2 == 100));
+  CHECK(c.batch == 32);
+  CHECK(c.range == nn::PixelRange{0.0f, 1.0f});
+  TinyGan gan(7, c);
+  const nn::GanConfig& tiny = gan.model.config;
+  const int B = tiny.batch;
+  nn::gan_generator_forward(gan.model, gan.run, gan.z.data(), B);
+  // Recomputed by hand from the first layer to the image.
+  const float* a1 = gan.run.g.a1;
+  for (int i = 0; i < B * tiny.g_hidden1; i++) {
+    float want = a1[i] > 0.0f ? nn::kSeluScale * a1[i] : nn::kSeluScale * nn::kSeluAlpha * std::expm1(a1[i]);
+    CHECK(gan.run.g.h1[i] == doctest::Approx(want).epsilon(1e-6));
+  }
+  const nn::MlpParams& w = gan.model.g_w;
+  for (int b = 0; b < B; b++)
+    for (int p = 0; p < tiny.pixels; p++) {
+      double logit = w.fc3.b[p];
+      for (int j = 0; j < tiny.g_hidden2; j++)
+        logit += double(w.fc3.w[p * tiny.g_hidden2 + j]) * gan.run.g.h2[b * tiny.g_hidden2 + j];
+      float image = gan.run.g.out[b * tiny.pixels + p];
+      CHECK(image == doctest::Approx(1.0 / (1.0 + std::exp(-logit))).epsilon(1e-5));
+      CHECK((image > 0.0f && image < 1.0f));
+    }
 }

@@ -1,0 +1,242 @@
+#!/usr/bin/python3
+"""Side-by-side benchmark: the demos' workloads in nnlab, PyTorch and TensorFlow.js, on this machine.
+
+Every workload runs in every runner that exists here, each run a separate process timed by itself
+(training steps only, after untimed warm-up steps); a run is repeated and the median kept. Peak
+memory is each process's maximum resident set size (GNU time). Prints a table and writes JSON.
+
+    bench/run.sh                       (installs the peers, builds nnlab, then runs this)
+    bench/run.py [--repeats 3] [--only W2A,W3A] [--runners nnlab-native-1t,pytorch-1t] [--quick]
+
+Workloads (the same definitions in every runner):
+  W1   next-word LSTM: six sentences, LSTM 5, Adam 0.01, 500 full-batch epochs
+  W2A  char-RNN: LSTM 1x128, one-hot input, seq 64, batch 32, Adam 2e-3, clip 5
+  W2B  char-RNN: GRU 2x128, seq 100, batch 32
+  W3A  MNIST GAN: MLPs 100-256-512-784 / 784-512-256-1, LeakyReLU, batch 64, Adam 2e-4
+  W3B  the textbook GAN: 30-100-150-784 / 784-150-100-1, SELU, sigmoid, batch 32, RMSprop 1e-3
+"""
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("NNLAB_CACHE", os.path.expanduser("~/.cache/nnlab"))
+OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
+WARMUP = 5
+
+# name -> (description, what a step is, the JSON key that measures it, per-step units)
+WORKLOADS = {
+    "W1": ("next-word LSTM, 500 epochs", "epoch", "train_ms", 1),
+    "W2A": ("char-RNN LSTM 1x128, seq 64, batch 32", "step", "chars_per_s", 64 * 32),
+    "W2B": ("char-RNN GRU 2x128, seq 100, batch 32", "step", "chars_per_s", 100 * 32),
+    "W3A": ("MNIST GAN, MLP LeakyReLU, batch 64, Adam", "iteration", "iters_per_s", 1),
+    "W3B": ("textbook GAN, SELU, batch 32, RMSprop", "iteration", "iters_per_s", 1),
+}
+
+# Steps per run: long enough to time (a second or more), short enough to repeat.
+STEPS = {  # runner family -> workload -> steps (W1 is always 500 epochs)
+    "nnlab-native": {"W2A": 150, "W2B": 60, "W3A": 400, "W3B": 1000},
+    "nnlab-wasm": {"W2A": 80, "W2B": 30, "W3A": 200, "W3B": 500},
+    "pytorch": {"W2A": 60, "W2B": 25, "W3A": 200, "W3B": 400},
+    "tfjs-wasm": {"W2A": 15, "W2B": 6, "W3A": 60, "W3B": 150},
+    "tfjs-cpu": {"W2A": 4, "W2B": 2, "W3A": 20, "W3B": 50},
+}
+
+
+def nnlab_args(workload, steps):
+    common = ["--warmup", str(WARMUP), "--json"]
+    return {
+        "W1": ["nextword", "--epochs", "500"] + common,
+        "W2A": ["charrnn", "--steps", str(steps), "--sample", "0"] + common,
+        "W2B": ["charrnn", "--steps", str(steps), "--cell", "gru", "--layers", "2", "--seq", "100",
+                "--sample", "0"] + common,
+        "W3A": ["gan", "--iters", str(steps), "--no-scores"] + common,
+        "W3B": ["gan", "--model", "textbook", "--iters", str(steps), "--no-scores"] + common,
+    }[workload]
+
+
+def peer_args(workload, steps):
+    common = ["--warmup", str(WARMUP)]
+    return {
+        "W1": ("nextword", ["--epochs", "500"] + common),
+        "W2A": ("charrnn", ["--steps", str(steps)] + common),
+        "W2B": ("charrnn", ["--steps", str(steps), "--cell", "gru", "--layers", "2", "--seq", "100"] + common),
+        "W3A": ("gan", ["--iters", str(steps)] + common),
+        "W3B": ("gan", ["--model", "textbook", "--iters", str(steps)] + common),
+    }[workload]
+
+
+def runners(node_modules_ok):
+    """Every runner: name -> (family, threads, command builder, environment, why it is missing or None)."""
+    native = os.path.join(ROOT, "build/native/nnlab")
+    wasm = os.path.join(ROOT, "build/wasm/nnlab.js")
+    torch_ok = subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0
+    have_openblas = os.path.exists(os.path.join(OPENBLAS_DIR, "libblas.so.3"))
+    out = {}
+    for threads in (1, 2):
+        out[f"nnlab-native-{threads}t"] = (
+            "nnlab-native", threads,
+            lambda w, s, t=threads: [native] + nnlab_args(w, s) + ["--threads", str(t)], {},
+            None if os.access(native, os.X_OK) else f"{native} not built")
+    for threads in (1, 2):
+        out[f"nnlab-wasm-{threads}t"] = (
+            "nnlab-wasm", threads,
+            lambda w, s, t=threads: ["node", "--no-experimental-fetch", wasm] + nnlab_args(w, s) + ["--threads", str(t)],
+            {}, None if os.path.exists(wasm) else f"{wasm} not built")
+    for threads in (1, 2):
+        # Debian's torch links the reference BLAS unless told otherwise: OpenBLAS is the fair peer.
+        env = {"LD_LIBRARY_PATH": OPENBLAS_DIR, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        missing = None if torch_ok else "python3-torch is not installed"
+        if torch_ok and not have_openblas:
+            missing = "libopenblas0-pthread is not installed (PyTorch would run on the reference BLAS)"
+        out[f"pytorch-{threads}t"] = (
+            "pytorch", threads,
+            lambda w, s, t=threads: ["/usr/bin/python3", os.path.join(ROOT, "bench/peers", peer_args(w, s)[0] + ".py")]
+            + peer_args(w, s)[1] + ["--threads", str(t)],
+            env, missing)
+    for backend in ("wasm", "cpu"):
+        out[f"tfjs-{backend}"] = (
+            f"tfjs-{backend}", 1,
+            lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s)[0] + ".mjs")]
+            + peer_args(w, s)[1] + ["--backend", b],
+            {}, None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)")
+    return out
+
+
+def run_once(command, env, timeout):
+    """Runs one benchmark process; returns (its last JSON line, peak RSS in MB) or raises."""
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        full_env = dict(os.environ, **env)
+        started = time.monotonic()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + command, capture_output=True,
+                              text=True, env=full_env, timeout=timeout, cwd=ROOT)
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            raise RuntimeError(f"exit {proc.returncode}: {' | '.join(tail)}")
+        lines = [l for l in proc.stdout.strip().splitlines() if l.startswith("{")]
+        if not lines:
+            raise RuntimeError("no JSON line on stdout")
+        peak_kb = int(open(rss.name).read().strip().splitlines()[-1])
+        return json.loads(lines[-1]), peak_kb / 1024.0, time.monotonic() - started
+
+
+def step_ms(workload, result):
+    """Milliseconds per step (epoch, iteration) from a runner's JSON."""
+    _, _, key, units = WORKLOADS[workload]
+    value = result.get(key)
+    if value is None or value <= 0:
+        raise RuntimeError(f"no '{key}' in {result}")
+    if key == "train_ms":
+        return value / result.get("epochs", 500)
+    return 1000.0 * units / value
+
+
+def cpu_model():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated workloads (default: all)")
+    parser.add_argument("--runners", help="comma-separated runners (default: all)")
+    parser.add_argument("--quick", action="store_true", help="one run each, a third of the steps (a smoke test)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "build/bench/results.json"))
+    parser.add_argument("--timeout", type=float, default=600)
+    args = parser.parse_args()
+    repeats = 1 if args.quick else args.repeats
+    workloads = args.only.split(",") if args.only else list(WORKLOADS)
+    tfjs_ok = os.path.isdir(os.path.join(CACHE, "bench-node/node_modules/@tensorflow/tfjs-backend-wasm"))
+    all_runners = runners(tfjs_ok)
+    chosen = args.runners.split(",") if args.runners else list(all_runners)
+    for name in chosen + workloads:
+        if name not in all_runners and name not in WORKLOADS:
+            sys.exit(f"unknown runner or workload '{name}' (runners: {', '.join(all_runners)})")
+
+    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release()}
+    print(f"machine: {machine['cpu']}, {machine['cores']} cores; median of {repeats} run(s), "
+          f"{WARMUP} warm-up steps untimed in every run", flush=True)
+    results = {}
+    for workload in workloads:
+        for name in chosen:
+            family, threads, build, env, missing = all_runners[name]
+            key = f"{workload}/{name}"
+            if missing:
+                results[key] = {"skipped": missing}
+                print(f"  {key:24s} skipped: {missing}", flush=True)
+                continue
+            steps = STEPS[family].get(workload, 0)
+            if args.quick:
+                steps = max(2, steps // 3)
+            samples, peaks, last = [], [], None
+            try:
+                for _ in range(repeats):
+                    last, peak, _ = run_once(build(workload, steps), env, args.timeout)
+                    samples.append(step_ms(workload, last))
+                    peaks.append(peak)
+            except (RuntimeError, subprocess.TimeoutExpired) as error:
+                results[key] = {"failed": str(error)}
+                print(f"  {key:24s} FAILED: {error}", flush=True)
+                continue
+            ms = statistics.median(samples)
+            entry = {"ms_per_step": ms, "steps_per_s": 1000.0 / ms, "runs_ms_per_step": samples,
+                     "peak_rss_mb": statistics.median(peaks), "threads": threads, "steps": steps}
+            if WORKLOADS[workload][2] == "chars_per_s":
+                entry["chars_per_s"] = WORKLOADS[workload][3] * 1000.0 / ms
+            for extra in ("simd", "backend", "blas", "torch"):
+                if extra in last:
+                    entry[extra] = last[extra]
+            results[key] = entry
+            print(f"  {key:24s} {ms:10.3f} ms/{WORKLOADS[workload][1]}  {entry['peak_rss_mb']:7.1f} MB", flush=True)
+
+    report = {"machine": machine, "repeats": repeats, "warmup": WARMUP, "workloads": {}, "results": results}
+    print()
+    for workload in workloads:
+        description, unit, _, _ = WORKLOADS[workload]
+        rows = {n: results.get(f"{workload}/{n}", {}) for n in chosen}
+        timed = {n: r for n, r in rows.items() if "ms_per_step" in r}
+        ratios = {}
+        # Speed-up of each nnlab runner over each peer: the peer's time over ours.
+        for ours in (n for n in timed if n.startswith("nnlab")):
+            for peer in (n for n in timed if not n.startswith("nnlab")):
+                ratios[f"{ours} vs {peer}"] = timed[peer]["ms_per_step"] / timed[ours]["ms_per_step"]
+        for t in (1, 2):
+            native, wasm = timed.get(f"nnlab-native-{t}t"), timed.get(f"nnlab-wasm-{t}t")
+            if native and wasm:
+                ratios[f"wasm/native {t}t"] = native["ms_per_step"] / wasm["ms_per_step"]
+        native1, native2 = timed.get("nnlab-native-1t"), timed.get("nnlab-native-2t")
+        if native1 and native2:
+            ratios["native 2t/1t"] = native1["ms_per_step"] / native2["ms_per_step"]
+        report["workloads"][workload] = {"description": description, "ratios": ratios}
+        print(f"{workload}: {description}")
+        print(f"  {'runner':18s} {'ms/' + unit:>14s} {unit + 's/s':>14s} {'peak MB':>9s}")
+        for name, r in rows.items():
+            if "ms_per_step" in r:
+                print(f"  {name:18s} {r['ms_per_step']:14.3f} {r['steps_per_s']:14.1f} {r['peak_rss_mb']:9.1f}")
+            else:
+                print(f"  {name:18s} {r.get('skipped') or r.get('failed', 'not run')}")
+        for label, ratio in ratios.items():
+            print(f"  {label:38s} {ratio:8.2f}x")
+        print()
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    with open(args.out, "w") as f:
+        json.dump(report, f, indent=1)
+    print(f"written: {os.path.relpath(args.out, ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
