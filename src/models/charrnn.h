@@ -94,7 +94,7 @@ struct CharRnnSampler {
   float* c;       // (L, H) the LSTM's cell state (stays zero for the other cells)
   float* caches;  // L one-step cell caches
   float* logits;  // (V) scores of the next character
-  float* probs;   // (V) written by charrnn_next_distribution
+  float* probs;   // (V) written by charrnn_next_distribution (and so by charrnn_sample_next)
 };
 void charrnn_sampler_init(CharRnnSampler& sampler, const CharRnnConfig& config);
 
@@ -107,7 +107,8 @@ void charrnn_sample_reset(CharRnnSampler& sampler, const CharRnnModel& model, co
 // Points into the sampler, valid until its next call.
 const float* charrnn_next_distribution(CharRnnSampler& sampler, const CharRnnModel& model,
                                        float temperature);
-// Draws the next character from that distribution, feeds it back in and returns it.
+// Draws the next character from that distribution, feeds it back in and returns it; the
+// distribution it was drawn from stays in sampler.probs until the next call.
 int charrnn_sample_next(CharRnnSampler& sampler, const CharRnnModel& model, float temperature,
                         Rng& rng);
 

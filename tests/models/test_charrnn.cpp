@@ -224,6 +224,12 @@ TEST_CASE("charrnn: learns a periodic text and samples it back") {
   double total = 0.0;
   for (int v = 0; v < session.config.vocab; v++) total += probs[v];
   CHECK(total == doctest::Approx(1.0).epsilon(1e-5));
+  // A draw leaves the distribution it came from in sampler.probs (the lab shows it on hover).
+  const std::vector<float> expected(probs, probs + session.config.vocab);
+  nn::Rng draw_rng = nn::rng_seeded(2);
+  nn::charrnn_sample_next(sampler, session.model, 1.0f, draw_rng);
+  CHECK(std::vector<float>(sampler.probs, sampler.probs + session.config.vocab) == expected);
+  nn::charrnn_sample_reset(sampler, session.model, prime.data(), int(prime.size()));
   nn::Rng rng = nn::rng_seeded(1);
   std::string text;
   for (int i = 0; i < 20; i++)

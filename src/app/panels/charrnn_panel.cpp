@@ -230,11 +230,8 @@ void sample_view(App& app, CharRnnPanel& panel) {
     panel.chars_due -= chars;
   }
   for (int i = 0; i < chars; i++) {
-    // The distribution the draw comes from, kept beside the character for the hover view.
-    const float* probs = charrnn_next_distribution(panel.sampler, view.model, panel.temperature);
-    std::vector<float> drawn_from(probs, probs + V);
     int token = charrnn_sample_next(panel.sampler, view.model, panel.temperature, panel.sample_rng);
-    sample_text_append(panel.sample, token, drawn_from.data(), V);
+    sample_text_append(panel.sample, token, panel.sampler.probs, V);  // what the draw came from, for the hover view
   }
   sample_text_trim(panel.sample, kSampleLimit);
   if (panel.streaming) app_animate(app);

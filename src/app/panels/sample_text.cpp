@@ -60,12 +60,6 @@ void sample_text_trim(SampleText& text, std::size_t limit) {
   if (text.chars.size() > limit) text.chars.erase(text.chars.begin(), text.chars.end() - std::ptrdiff_t(limit));
 }
 
-std::string sample_text_utf8(const SampleText& text, const std::vector<std::string>& token_text) {
-  std::string out;
-  for (const SampledChar& c : text.chars) out += token_text[c.token];
-  return out;
-}
-
 int sample_text_view(const char* id, SampleText& text, const std::vector<std::string>& token_text, ImVec2 size,
                      bool tint_by_surprise) {
   ImGui::BeginChild(id, size, true);

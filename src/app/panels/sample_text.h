@@ -31,7 +31,6 @@ void sample_text_append(SampleText& text, int token, const float* probs, int V);
 void sample_text_clear(SampleText& text);
 // Keeps the newest `limit` characters.
 void sample_text_trim(SampleText& text, std::size_t limit);
-std::string sample_text_utf8(const SampleText& text, const std::vector<std::string>& token_text);
 
 // Draws the text in a child window of `size`; token_text[t] is token t as UTF-8. The view follows
 // new text while it is scrolled to the bottom. Returns the index of the character under the mouse,
