@@ -49,29 +49,56 @@ struct GemmArgs {
   int ldc;
 };
 
+// Equal KC slices: K = 784 runs as 4 x 196 rather than 3 x 256 + 16.
+int k_slice_step(int K) {
+  const int k_slices = (K + kKC - 1) / kKC;
+  return (K + k_slices - 1) / k_slices;
+}
+
+// One KC slice of the product into C rows [m0, m1) x columns [j0, j1) of each of `groups` column
+// groups (group g's columns start at C + g * c_group, its packed panels at packed_b + g *
+// b_group, both at column j0), B's slice already packed: the A blocks are packed here, once for
+// all groups, and the micro-kernel sweeps the tiles.
+struct SliceGroups {
+  int count = 1;
+  size_t b_stride = 0;  // floats between groups' packed panels
+  int c_stride = 0;     // columns between groups in C
+};
+
+void multiply_slice(const GemmKernel& kr, bool trans_a, const float* A, int lda, int pc, int kc,
+                    const float* packed_b, SliceGroups groups, float alpha, float beta, float* C, int ldc,
+                    int m0, int m1, int j0, int j1) {
+  float* packed_a = pack_buffers().a;
+  const int mc_step = kMC / kr.mr * kr.mr;
+  for (int ic = m0; ic < m1; ic += mc_step) {
+    int mc = std::min(mc_step, m1 - ic);
+    const float* a = trans_a ? A + pc * lda + ic : A + ic * lda + pc;
+    kr.pack_a(packed_a, a, lda, trans_a, mc, kc);
+    for (int g = 0; g < groups.count; g++) {
+      const float* b = packed_b + g * groups.b_stride;
+      float* c = C + ic * ldc + j0 + g * groups.c_stride;
+      for (int jr = 0; jr < j1 - j0; jr += kr.nr) {
+        const int n = std::min(kr.nr, j1 - j0 - jr);
+        const auto micro = kr.micro[(n + kr.lanes - 1) / kr.lanes];
+        for (int ir = 0; ir < mc; ir += kr.mr)
+          micro(kc, packed_a + ir * kc, b + jr * kc, alpha, beta, c + ir * ldc + jr, ldc, std::min(kr.mr, mc - ir), n);
+      }
+    }
+  }
+}
+
 // C rows [m0, m1) x columns [n0, n1) on the calling thread.
 void gemm_blocked(const GemmKernel& kr, const GemmArgs& g, int m0, int m1, int n0, int n1) {
-  PackBuffers& buf = pack_buffers();
-  const int mc_step = kMC / kr.mr * kr.mr, nc_step = kNC / kr.nr * kr.nr;
-  // Equal KC slices: K = 784 runs as 4 x 196 rather than 3 x 256 + 16.
-  const int k_slices = (g.K + kKC - 1) / kKC;
-  const int kc_step = (g.K + k_slices - 1) / k_slices;
+  float* packed_b = pack_buffers().b;
+  const int nc_step = kNC / kr.nr * kr.nr, kc_step = k_slice_step(g.K);
   for (int jc = n0; jc < n1; jc += nc_step) {
     int nc = std::min(nc_step, n1 - jc);
     for (int pc = 0; pc < g.K; pc += kc_step) {
       int kc = std::min(kc_step, g.K - pc);
-      float beta = pc == 0 ? g.beta : 1.0f;
       const float* b = g.trans_b ? g.B + jc * g.ldb + pc : g.B + pc * g.ldb + jc;
-      kr.pack_b(buf.b, b, g.ldb, g.trans_b, kc, nc);
-      for (int ic = m0; ic < m1; ic += mc_step) {
-        int mc = std::min(mc_step, m1 - ic);
-        const float* a = g.trans_a ? g.A + pc * g.lda + ic : g.A + ic * g.lda + pc;
-        kr.pack_a(buf.a, a, g.lda, g.trans_a, mc, kc);
-        for (int jr = 0; jr < nc; jr += kr.nr)
-          for (int ir = 0; ir < mc; ir += kr.mr)
-            kr.micro(kc, buf.a + ir * kc, buf.b + jr * kc, g.alpha, beta, g.C + (ic + ir) * g.ldc + jc + jr,
-                     g.ldc, std::min(kr.mr, mc - ir), std::min(kr.nr, nc - jr));
-      }
+      kr.pack_b(packed_b, b, g.ldb, g.trans_b, kc, nc);
+      multiply_slice(kr, g.trans_a, g.A, g.lda, pc, kc, packed_b, SliceGroups{}, g.alpha,
+                     pc == 0 ? g.beta : 1.0f, g.C, g.ldc, m0, m1, jc, jc + nc);
     }
   }
 }
@@ -120,6 +147,47 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     pool.parallel_for(tiles_m, [&](int t0, int t1) {
       gemm_blocked(kr, g, t0 * kr.mr, std::min(M, t1 * kr.mr), 0, N);
     });
+  }
+}
+
+// Enough for the panels of every backend (N rounded up to a multiple of nr <= N + nr - 1), so a
+// buffer sized once still fits after the backend changes.
+constexpr int kMaxPanelWidth = 32;
+
+size_t gemm_packed_b_floats(int K, int N, int groups) {
+  return size_t(groups) * size_t(K) * size_t(N + kMaxPanelWidth - 1);
+}
+
+PackedB gemm_pack_b(float* dst, bool trans_b, int K, int N, int groups, const float* B, int ldb) {
+  const GemmKernel& kr = kernel_for(simd_backend());
+  static_assert(kMaxPanelWidth >= 24, "the widest micro-tile (AVX2: 24 columns) must fit");
+  const int n_padded = (N + kr.nr - 1) / kr.nr * kr.nr, kc_step = k_slice_step(K);
+  // Slice by slice as gemm_blocked packs them, within a slice group by group, each N wide.
+  for (int pc = 0; pc < K; pc += kc_step) {
+    int kc = std::min(kc_step, K - pc);
+    for (int g = 0; g < groups; g++) {
+      const float* b = trans_b ? B + size_t(g) * N * ldb + pc : B + size_t(pc) * ldb + g * N;
+      kr.pack_b(dst + (size_t(pc) * groups + size_t(g) * kc) * n_padded, b, ldb, trans_b, kc, N);
+    }
+  }
+  return {dst, K, N, groups, kr.nr};
+}
+
+void gemm_packed(bool trans_a, int M, int n0, int n1, float alpha, const float* A, int lda,
+                 const PackedB& B, float beta, float* C, int ldc) {
+  if (M <= 0 || n1 <= n0) return;
+  const GemmKernel& kr = kernel_for(simd_backend());
+  if (B.K <= 0 || alpha == 0.0f) {
+    for (int g = 0; g < B.groups; g++) scale_c(beta, C + g * B.N + n0, ldc, M, n1 - n0);
+    return;
+  }
+  const int n_padded = (B.N + kr.nr - 1) / kr.nr * kr.nr, kc_step = k_slice_step(B.K);
+  for (int pc = 0; pc < B.K; pc += kc_step) {
+    int kc = std::min(kc_step, B.K - pc);
+    const float* slice = B.data + size_t(pc) * B.groups * n_padded;
+    SliceGroups groups{B.groups, size_t(kc) * n_padded, B.N};
+    multiply_slice(kr, trans_a, A, lda, pc, kc, slice + size_t(n0) * kc, groups, alpha, pc == 0 ? beta : 1.0f,
+                   C, ldc, 0, M, n0, n1);
   }
 }
 

@@ -1,4 +1,6 @@
 #pragma once
+#include <cstddef>
+
 // General matrix multiply, row-major throughout:
 //   C(M,N) = alpha * op(A)(M,K) · op(B)(K,N) + beta * C
 // op(A) = A (M,K) with row stride lda, or Aᵀ when trans_a (A stored as (K,M)).
@@ -20,5 +22,27 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
 // The scalar reference: straightforward loops, the twin every fast kernel is tested against.
 void gemm_ref(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
               const float* B, int ldb, float beta, float* C, int ldc);
+
+// A right-hand side op(B) (K, groups*N) packed once into the micro-kernel's panels, for products
+// that repeat with the same B: a recurrent layer's W_hh at each of its time steps. Its columns are
+// `groups` blocks of N (an LSTM's four gates of H units), packed block by block so that a product
+// over some of the units takes the same columns of every block, with A packed once for all. The
+// packing depends on the SIMD backend in use (simd.h); pack again after switching backends.
+struct PackedB {
+  const float* data;
+  int K, N, groups;
+  int nr;  // columns per panel: a product over part of a block starts on a multiple of nr
+};
+
+size_t gemm_packed_b_floats(int K, int N, int groups = 1);
+// dst holds gemm_packed_b_floats(K, N, groups) floats; the PackedB refers to it.
+PackedB gemm_pack_b(float* dst, bool trans_b, int K, int N, int groups, const float* B, int ldb);
+
+// Columns [n0, n1) of every block g of C (M, groups*N), i.e. C[:, g*N + n0 .. g*N + n1), of
+// C = alpha * op(A)(M,K) · B + beta * C, on the calling thread (callers that split the columns
+// over threads call it once per share); n0 is a multiple of B.nr. Every element gets the same
+// arithmetic as from gemm.
+void gemm_packed(bool trans_a, int M, int n0, int n1, float alpha, const float* A, int lda,
+                 const PackedB& B, float beta, float* C, int ldc);
 
 }  // namespace nn

@@ -10,14 +10,20 @@
 
 namespace nn {
 
+// Widest micro-tile, in vectors: micro[v] exists for v = 1..nr/lanes.
+constexpr int kMaxTileVectors = 3;
+
 struct GemmKernel {
   int mr, nr;  // the micro-tile of C held in registers
+  int lanes;   // floats per vector: nr = lanes * (vectors per tile row)
   // op(A) block (m,k) starting at a; trans means A is stored (k,m) with row stride lda.
   void (*pack_a)(float* dst, const float* a, int lda, bool trans, int m, int k);
   // op(B) block (k,n) starting at b; trans means B is stored (n,k) with row stride ldb.
   void (*pack_b)(float* dst, const float* b, int ldb, bool trans, int k, int n);
-  // c(m,n) = alpha * a_panel · b_panel + beta * c for m <= mr, n <= nr; beta == 0 never reads c.
-  void (*micro)(int k, const float* a, const float* b, float alpha, float beta, float* c, int ldc, int m, int n);
+  // c(m,n) = alpha * a_panel · b_panel + beta * c for m <= mr, n <= v * lanes, from micro[v]: a
+  // tile at the right edge of C spends FMAs only on the vectors it has. beta == 0 never reads c.
+  void (*micro[kMaxTileVectors + 1])(int k, const float* a, const float* b, float alpha, float beta, float* c,
+                                     int ldc, int m, int n);
 };
 
 const GemmKernel& gemm_kernel_scalar();
@@ -39,10 +45,21 @@ void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
     int rows = m - i0 < MR ? m - i0 : MR;
     if (trans) {
       const float* src = a + i0;
+      if (rows == MR) {
+        for (int p = 0; p < k; p++, src += lda) std::memcpy(dst + p * MR, src, sizeof(float) * MR);
+        continue;
+      }
       for (int p = 0; p < k; p++, src += lda) {
         for (int r = 0; r < rows; r++) dst[p * MR + r] = src[r];
         for (int r = rows; r < MR; r++) dst[p * MR + r] = 0.0f;
       }
+    } else if (rows == MR) {
+      // k outer: the panel is written in order from MR row streams.
+      const float* src[MR];
+      for (int r = 0; r < MR; r++) src[r] = a + (i0 + r) * lda;
+      for (int p = 0; p < k; p++)
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; r++) dst[p * MR + r] = src[r][p];
     } else {
       for (int r = 0; r < rows; r++) {
         const float* src = a + (i0 + r) * lda;
@@ -87,11 +104,12 @@ void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
 }
 
 // Nearly all the time of a GEMM is spent in this loop: MR x NV vectors of C stay in registers
-// while k runs, each step one broadcast of A per row and one load of B per vector.
-template <class S, int MR, int NV>
+// while k runs, each step one broadcast of A per row and one load of B per vector. The B panel is
+// NR floats wide; an edge tile uses its first NV vectors.
+template <class S, int MR, int NV, int NR>
 void micro(int k, const float* a, const float* b, float alpha, float beta, float* c, int ldc, int m, int n) {
   using V = typename S::V;
-  constexpr int L = S::kLanes, NR = NV * L;
+  constexpr int L = S::kLanes, NC = NV * L;
   V acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
@@ -109,16 +127,16 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
     }
   }
   // An edge tile goes through a full-size copy so every element of C sees the same arithmetic.
-  float tile[MR * NR];
-  bool edge = m < MR || n < NR;
+  float tile[MR * NC];
+  bool edge = m < MR || n < NC;
   float* out = c;
   int ldo = ldc;
   if (edge) {
     out = tile;
-    ldo = NR;
+    ldo = NC;
     std::memset(tile, 0, sizeof(tile));
     if (beta != 0.0f)
-      for (int i = 0; i < m; i++) std::memcpy(tile + i * NR, c + i * ldc, sizeof(float) * n);
+      for (int i = 0; i < m; i++) std::memcpy(tile + i * NC, c + i * ldc, sizeof(float) * n);
   }
   V va = S::set1(alpha), vb = S::set1(beta);
   for (int i = 0; i < MR; i++)
@@ -128,12 +146,19 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
       S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
     }
   if (edge)
-    for (int i = 0; i < m; i++) std::memcpy(c + i * ldc, tile + i * NR, sizeof(float) * n);
+    for (int i = 0; i < m; i++) std::memcpy(c + i * ldc, tile + i * NC, sizeof(float) * n);
 }
 
 template <class S, int MR, int NV>
 constexpr GemmKernel make_kernel() {
-  return {MR, NV * S::kLanes, pack_a<MR>, pack_b<S, NV * S::kLanes>, micro<S, MR, NV>};
+  static_assert(NV >= 2 && NV <= kMaxTileVectors, "micro[] holds 1..kMaxTileVectors vectors");
+  constexpr int NR = NV * S::kLanes;
+  return {MR,
+          NR,
+          S::kLanes,
+          pack_a<MR>,
+          pack_b<S, NR>,
+          {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr}};
 }
 
 }  // namespace

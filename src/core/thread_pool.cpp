@@ -1,9 +1,14 @@
 #include "core/thread_pool.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 namespace nn {
 
@@ -15,37 +20,69 @@ thread_local bool t_inside_loop = false;
 
 int range_begin(int count, int chunks, int t) { return int(static_cast<long long>(count) * t / chunks); }
 
+// A recurrent layer forks and joins once per time step, every ~50 µs: waking a sleeping thread
+// costs about as much, so both sides spin first. A worker spins this many rounds (~100 µs) after
+// its last task before it sleeps, so a pool nobody uses costs no CPU.
+constexpr int kSpinRounds = 4000;
+
+void spin_pause() {
+#if defined(__x86_64__) || defined(__i386__)
+  _mm_pause();
+#endif
+}
+
 }  // namespace
 
 struct ThreadPool::Shared {
-  std::mutex mutex;
-  std::condition_variable start, finished;
-  std::mutex loop_mutex;  // one loop at a time when several threads share a pool
-  std::vector<std::thread> workers;
-  unsigned long generation = 0;  // bumped once per loop; workers wait for it to change
-  int pending = 0;               // workers that have not finished the current loop
-  bool stop = false;
+  // The loop being run. Written by the caller before it bumps `generation` (release), read by the
+  // workers after they see the new generation (acquire).
   void (*task)(void*, int, int) = nullptr;
   void* ctx = nullptr;
   int count = 0, chunks = 0;
+  std::atomic<unsigned> generation{0};
+  std::atomic<int> pending{0};  // workers that have not finished the current loop
+  std::atomic<int> sleepers{0};
+  std::atomic<bool> stop{false};
+
+  std::mutex mutex;  // only for sleeping and waking
+  std::condition_variable wake;
+  std::mutex loop_mutex;  // one loop at a time when several threads share a pool
+  std::vector<std::thread> workers;
+
+  // Waits until the generation differs from `seen`: spins, then sleeps.
+  unsigned wait_for_loop(unsigned seen) {
+    for (int i = 0; i < kSpinRounds; i++) {
+      unsigned g = generation.load(std::memory_order_acquire);
+      if (g != seen || stop.load(std::memory_order_relaxed)) return g;
+      spin_pause();
+    }
+    std::unique_lock lock(mutex);
+    sleepers.fetch_add(1, std::memory_order_seq_cst);
+    wake.wait(lock, [&] {
+      return generation.load(std::memory_order_acquire) != seen || stop.load(std::memory_order_relaxed);
+    });
+    sleepers.fetch_sub(1, std::memory_order_relaxed);
+    return generation.load(std::memory_order_acquire);
+  }
 
   void worker_loop(int id) {
     t_inside_loop = true;
-    unsigned long seen = 0;
-    std::unique_lock lock(mutex);
+    unsigned seen = 0;
     for (;;) {
-      start.wait(lock, [&] { return stop || generation != seen; });
-      if (stop) return;
-      seen = generation;
-      if (id < chunks) {
-        auto* fn = task;
-        void* arg = ctx;
-        int begin = range_begin(count, chunks, id), end = range_begin(count, chunks, id + 1);
-        lock.unlock();
-        fn(arg, begin, end);
-        lock.lock();
-      }
-      if (--pending == 0) finished.notify_one();
+      seen = wait_for_loop(seen);
+      if (stop.load(std::memory_order_relaxed)) return;
+      if (id < chunks) task(ctx, range_begin(count, chunks, id), range_begin(count, chunks, id + 1));
+      pending.fetch_sub(1, std::memory_order_release);
+    }
+  }
+
+  void publish(unsigned next) {
+    generation.store(next, std::memory_order_seq_cst);
+    // A worker that read the old generation under the mutex and is about to sleep has already
+    // counted itself in `sleepers` (seq_cst on both sides): it cannot miss this notify.
+    if (sleepers.load(std::memory_order_seq_cst) > 0) {
+      std::lock_guard lock(mutex);
+      wake.notify_all();
     }
   }
 };
@@ -57,12 +94,10 @@ ThreadPool::ThreadPool(int num_threads)
 }
 
 ThreadPool::~ThreadPool() {
-  {
-    std::lock_guard lock(shared_->mutex);
-    shared_->stop = true;
-  }
-  shared_->start.notify_all();
-  for (std::thread& w : shared_->workers) w.join();
+  Shared& s = *shared_;
+  s.stop.store(true, std::memory_order_relaxed);
+  s.publish(s.generation.load() + 1);
+  for (std::thread& w : s.workers) w.join();
 }
 
 void ThreadPool::run(int count, void (*task)(void* ctx, int begin, int end), void* ctx) {
@@ -74,21 +109,23 @@ void ThreadPool::run(int count, void (*task)(void* ctx, int begin, int end), voi
   }
   Shared& s = *shared_;
   std::lock_guard one_loop(s.loop_mutex);
-  {
-    std::lock_guard lock(s.mutex);
-    s.task = task;
-    s.ctx = ctx;
-    s.count = count;
-    s.chunks = chunks;
-    s.pending = int(s.workers.size());
-    s.generation++;
-  }
-  s.start.notify_all();
+  s.task = task;
+  s.ctx = ctx;
+  s.count = count;
+  s.chunks = chunks;
+  s.pending.store(int(s.workers.size()), std::memory_order_relaxed);
+  s.publish(s.generation.load(std::memory_order_relaxed) + 1);
   t_inside_loop = true;
   task(ctx, 0, range_begin(count, chunks, 1));
   t_inside_loop = false;
-  std::unique_lock lock(s.mutex);
-  s.finished.wait(lock, [&] { return s.pending == 0; });
+  // The workers' shares take about as long as ours: spin, yielding now and then so that a
+  // worker descheduled on a busy machine gets the core back.
+  for (int i = 0; s.pending.load(std::memory_order_acquire) != 0; i++) {
+    if (i % 256 == 255)
+      std::this_thread::yield();
+    else
+      spin_pause();
+  }
 }
 
 namespace {

@@ -10,7 +10,9 @@ namespace {
 // The scalar backend is the reference twins themselves.
 constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
                                        vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_exp_ref,
-                                       vec_tanh_ref, vec_sigmoid_ref, softmax_rows_ref, bias_act_rows_ref};
+                                       vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, bias_act_rows_ref,
+                                       lstm_cell_forward_ref, lstm_cell_backward_ref, gru_cell_forward_ref,
+                                       gru_cell_backward_ref};
 
 const VecKernels& kernels() {
   switch (simd_backend()) {
@@ -36,9 +38,26 @@ float vec_max(const float* x, int n) { return kernels().max(x, n); }
 void vec_exp(float* out, const float* x, int n) { kernels().exp(out, x, n); }
 void vec_tanh(float* out, const float* x, int n) { kernels().tanh(out, x, n); }
 void vec_sigmoid(float* out, const float* x, int n) { kernels().sigmoid(out, x, n); }
+float vec_exp_sum(float* out, const float* x, float shift, int n) { return kernels().exp_sum(out, x, shift, n); }
 void softmax_rows(float* out, const float* x, int rows, int cols) { kernels().softmax_rows(out, x, rows, cols); }
 void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
   kernels().bias_act_rows(out, x, bias, act, rows, cols);
+}
+
+void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
+  kernels().lstm_cell_forward(gates, c_prev, c, h, rows, H, n);
+}
+void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                        const float* c, int rows, int H, int n) {
+  kernels().lstm_cell_backward(dgates, dc, dh, gates, c_prev, c, rows, H, n);
+}
+void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
+                      int n) {
+  kernels().gru_cell_forward(gates, hh, b_hh, h_prev, h, rows, H, n);
+}
+void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
+                       int rows, int H, int n) {
+  kernels().gru_cell_backward(dgi, dgh, dh, gates, hh, h_prev, rows, H, n);
 }
 
 }  // namespace nn

@@ -21,10 +21,33 @@ float vec_max(const float* x, int n);  // -inf when n == 0
 void vec_exp(float* out, const float* x, int n);
 void vec_tanh(float* out, const float* x, int n);
 void vec_sigmoid(float* out, const float* x, int n);  // 1 / (1 + exp(-x))
+// out = exp(x - shift); returns the sum of out (a softmax's denominator, with shift its max).
+float vec_exp_sum(float* out, const float* x, float shift, int n);
 // Each row of x (rows, cols) -> exp(x - max) / sum: stable for any finite inputs.
 void softmax_rows(float* out, const float* x, int rows, int cols);
 // out(rows, cols) = act(x + bias) with bias (cols) added to every row: a layer's epilogue.
 void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+
+// Recurrent cells, fused: one pass over each row does a step's whole elementwise work. They work
+// on units [0, n) of a layer of H units, pointers at the first unit of row 0 (so a thread can take
+// a range of units); rows are 4H (LSTM gates), 3H (GRU gates) or H (states) floats apart.
+//
+// LSTM: gates (rows, 4H) [i f g o] pre-activations in, activations out; c = f*c_prev + i*g and
+// h = o*tanh(c), each (rows, H).
+void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
+// Backward: dh and dc (rows, H) are the gradients wrt h and c; out: dgates (rows, 4H) wrt the
+// pre-activations, and dc becomes the gradient wrt c_prev.
+void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                        const float* c, int rows, int H, int n);
+// GRU (PyTorch's form, r applied to the hidden projection): gates (rows, 3H) [r z n] hold x·W_ihᵀ + b_ih
+// in and the activations out; hh (rows, 3H) holds h_prev·W_hhᵀ in, + b_hh out (backward needs it);
+// h = (1-z)*n + z*h_prev with n = tanh(x_n + r*hh_n).
+void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
+                      int n);
+// Backward: dh (rows, H) the gradient wrt h in, the direct part of the one wrt h_prev (dh*z) out;
+// dgi and dgh (rows, 3H) wrt x·W_ihᵀ + b_ih and wrt h_prev·W_hhᵀ + b_hh.
+void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
+                       int rows, int H, int n);
 
 void vec_add_ref(float* out, const float* a, const float* b, int n);
 void vec_mul_ref(float* out, const float* a, const float* b, int n);
@@ -36,7 +59,15 @@ float vec_max_ref(const float* x, int n);
 void vec_exp_ref(float* out, const float* x, int n);
 void vec_tanh_ref(float* out, const float* x, int n);
 void vec_sigmoid_ref(float* out, const float* x, int n);
+float vec_exp_sum_ref(float* out, const float* x, float shift, int n);
 void softmax_rows_ref(float* out, const float* x, int rows, int cols);
 void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
+void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                            const float* c, int rows, int H, int n);
+void gru_cell_forward_ref(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
+                          int H, int n);
+void gru_cell_backward_ref(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
+                           const float* h_prev, int rows, int H, int n);
 
 }  // namespace nn

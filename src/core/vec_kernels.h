@@ -19,8 +19,16 @@ struct VecKernels {
   void (*exp)(float* out, const float* x, int n);
   void (*tanh)(float* out, const float* x, int n);
   void (*sigmoid)(float* out, const float* x, int n);
+  float (*exp_sum)(float* out, const float* x, float shift, int n);
   void (*softmax_rows)(float* out, const float* x, int rows, int cols);
   void (*bias_act_rows)(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+  void (*lstm_cell_forward)(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
+  void (*lstm_cell_backward)(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                             const float* c, int rows, int H, int n);
+  void (*gru_cell_forward)(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
+                           int H, int n);
+  void (*gru_cell_backward)(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
+                            const float* h_prev, int rows, int H, int n);
 };
 
 #if defined(NNLAB_HAVE_AVX2)
@@ -217,27 +225,31 @@ float max(const float* x, int n) {
 }
 
 template <class S>
-void softmax_rows(float* out, const float* x, int rows, int cols) {
+float exp_sum(float* out, const float* x, float shift, int n) {
   constexpr int L = S::kLanes;
-  for (int r = 0; r < rows; r++, x += cols, out += cols) {
-    auto vm = S::set1(max<S>(x, cols)), vsum = S::zero();
-    int i = 0;
-    for (; i + L <= cols; i += L) {
-      auto e = exp<S>(S::sub(S::load(x + i), vm));
-      S::store(out + i, e);
-      vsum = S::add(vsum, e);
-    }
-    if (i < cols) {
-      // Padding with -inf makes the padded lanes e^-inf = 0, out of the sum.
-      float buf[L];
-      for (int j = 0; j < L; j++) buf[j] = i + j < cols ? x[i + j] : -kInf;
-      auto e = exp<S>(S::sub(S::load(buf), vm));
-      S::store(buf, e);
-      std::memcpy(out + i, buf, sizeof(float) * (cols - i));
-      vsum = S::add(vsum, e);
-    }
-    scale<S>(out, 1.0f / S::hsum(vsum), cols);
+  auto vm = S::set1(shift), vsum = S::zero();
+  int i = 0;
+  for (; i + L <= n; i += L) {
+    auto e = exp<S>(S::sub(S::load(x + i), vm));
+    S::store(out + i, e);
+    vsum = S::add(vsum, e);
   }
+  if (i < n) {
+    // Padding with -inf makes the padded lanes e^-inf = 0, out of the sum.
+    float buf[L];
+    for (int j = 0; j < L; j++) buf[j] = i + j < n ? x[i + j] : -kInf;
+    auto e = exp<S>(S::sub(S::load(buf), vm));
+    S::store(buf, e);
+    std::memcpy(out + i, buf, sizeof(float) * (n - i));
+    vsum = S::add(vsum, e);
+  }
+  return S::hsum(vsum);
+}
+
+template <class S>
+void softmax_rows(float* out, const float* x, int rows, int cols) {
+  for (int r = 0; r < rows; r++, x += cols, out += cols)
+    scale<S>(out, 1.0f / exp_sum<S>(out, x, max<S>(x, cols), cols), cols);
 }
 
 template <class S, class F>
@@ -256,10 +268,129 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Recurrent cells
+
+// Runs lanes(k, ptrs) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
+// advance by their row strides; the last partial vector goes through padded copies, so tail units
+// get the same arithmetic as the others. lanes(p) loads and stores L floats at each p[a].
+template <class S, int NA, class Lanes>
+void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, int n, Lanes lanes) {
+  constexpr int L = S::kLanes;
+  for (int r = 0; r < rows; r++) {
+    float* p[NA];
+    for (int a = 0; a < NA; a++) p[a] = rows0[a] + size_t(r) * stride[a];
+    int k = 0;
+    for (; k + L <= n; k += L) {
+      float* q[NA];
+      for (int a = 0; a < NA; a++) q[a] = p[a] + k;
+      lanes(q);
+    }
+    if (k < n) {
+      float buf[NA][L] = {};
+      float* q[NA];
+      for (int a = 0; a < NA; a++) {
+        std::memcpy(buf[a], p[a] + k, sizeof(float) * (n - k));
+        q[a] = buf[a];
+      }
+      lanes(q);
+      for (int a = 0; a < NA; a++) std::memcpy(p[a] + k, buf[a], sizeof(float) * (n - k));
+    }
+  }
+}
+
+// Casts away const for over_units' pointer table; the lanes functions only store to outputs.
+inline float* rw(const float* p) { return const_cast<float*>(p); }
+
+template <class S>
+void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
+  float* const p[] = {gates, gates + H, gates + 2 * H, gates + 3 * H, rw(c_prev), c, h};
+  const int G = 4 * H, stride[] = {G, G, G, G, H, H, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[7]) {
+    auto i = sigmoid<S>(S::load(q[0])), f = sigmoid<S>(S::load(q[1]));
+    auto g = tanh<S>(S::load(q[2])), o = sigmoid<S>(S::load(q[3]));
+    auto cv = S::fmadd(f, S::load(q[4]), S::mul(i, g));
+    S::store(q[0], i);
+    S::store(q[1], f);
+    S::store(q[2], g);
+    S::store(q[3], o);
+    S::store(q[5], cv);
+    S::store(q[6], S::mul(o, tanh<S>(cv)));
+  });
+}
+
+template <class S>
+void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                        const float* c, int rows, int H, int n) {
+  float* const p[] = {dgates, dgates + H, dgates + 2 * H, dgates + 3 * H, dc, rw(dh),
+                      rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(c)};
+  const int G = 4 * H, stride[] = {G, G, G, G, H, H, G, G, G, G, H, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[12]) {
+    const auto one = S::set1(1.0f);
+    auto dhv = S::load(q[5]);
+    auto i = S::load(q[6]), f = S::load(q[7]), g = S::load(q[8]), o = S::load(q[9]);
+    auto tc = tanh<S>(S::load(q[11]));
+    auto dcv = S::fmadd(S::mul(dhv, o), S::sub(one, S::mul(tc, tc)), S::load(q[4]));
+    S::store(q[0], S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))));
+    S::store(q[1], S::mul(S::mul(dcv, S::load(q[10])), S::mul(f, S::sub(one, f))));
+    S::store(q[2], S::mul(S::mul(dcv, i), S::sub(one, S::mul(g, g))));
+    S::store(q[3], S::mul(S::mul(dhv, tc), S::mul(o, S::sub(one, o))));
+    S::store(q[4], S::mul(dcv, f));
+  });
+}
+
+template <class S>
+void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
+                      int n) {
+  float* const p[] = {gates, gates + H, gates + 2 * H, hh, hh + H, hh + 2 * H,
+                      rw(b_hh), rw(b_hh) + H, rw(b_hh) + 2 * H, rw(h_prev), h};
+  const int G = 3 * H, stride[] = {G, G, G, G, G, G, 0, 0, 0, H, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[11]) {
+    auto hr = S::add(S::load(q[3]), S::load(q[6]));
+    auto hz = S::add(S::load(q[4]), S::load(q[7]));
+    auto hn = S::add(S::load(q[5]), S::load(q[8]));
+    auto r = sigmoid<S>(S::add(S::load(q[0]), hr));
+    auto z = sigmoid<S>(S::add(S::load(q[1]), hz));
+    auto nv = tanh<S>(S::fmadd(r, hn, S::load(q[2])));
+    S::store(q[0], r);
+    S::store(q[1], z);
+    S::store(q[2], nv);
+    S::store(q[3], hr);
+    S::store(q[4], hz);
+    S::store(q[5], hn);
+    // (1-z)*n + z*h_prev as n + z*(h_prev - n): one rounding fewer, same value.
+    S::store(q[10], S::fmadd(z, S::sub(S::load(q[9]), nv), nv));
+  });
+}
+
+template <class S>
+void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
+                       int rows, int H, int n) {
+  float* const p[] = {dgi, dgi + H, dgi + 2 * H, dgh, dgh + H, dgh + 2 * H, dh,
+                      rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(hh) + 2 * H, rw(h_prev)};
+  const int G = 3 * H, stride[] = {G, G, G, G, G, G, H, G, G, G, G, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[12]) {
+    const auto one = S::set1(1.0f);
+    auto dhv = S::load(q[6]);
+    auto r = S::load(q[7]), z = S::load(q[8]), nv = S::load(q[9]);
+    auto dn = S::mul(S::mul(dhv, S::sub(one, z)), S::sub(one, S::mul(nv, nv)));
+    auto dz = S::mul(S::mul(dhv, S::sub(S::load(q[11]), nv)), S::mul(z, S::sub(one, z)));
+    auto dr = S::mul(S::mul(dn, S::load(q[10])), S::mul(r, S::sub(one, r)));
+    S::store(q[0], dr);
+    S::store(q[3], dr);
+    S::store(q[1], dz);
+    S::store(q[4], dz);
+    S::store(q[2], dn);
+    S::store(q[5], S::mul(dn, r));
+    S::store(q[6], S::mul(dhv, z));
+  });
+}
+
 template <class S>
 constexpr VecKernels make_kernels() {
   return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
-          softmax_rows<S>, bias_act_rows<S>};
+          exp_sum<S>, softmax_rows<S>, bias_act_rows<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
+          gru_cell_backward<S>};
 }
 
 }  // namespace

@@ -73,6 +73,15 @@ void vec_sigmoid_ref(float* out, const float* x, int n) {
   for (int i = 0; i < n; i++) out[i] = sigmoid_ref(x[i]);
 }
 
+float vec_exp_sum_ref(float* out, const float* x, float shift, int n) {
+  float sum = 0.0f;
+  for (int i = 0; i < n; i++) {
+    out[i] = std::exp(x[i] - shift);
+    sum += out[i];
+  }
+  return sum;
+}
+
 void softmax_rows_ref(float* out, const float* x, int rows, int cols) {
   for (int r = 0; r < rows; r++, x += cols, out += cols) {
     float m = vec_max_ref(x, cols), sum = 0.0f;
@@ -87,6 +96,72 @@ void softmax_rows_ref(float* out, const float* x, int rows, int cols) {
 void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
   for (int r = 0; r < rows; r++, x += cols, out += cols)
     for (int c = 0; c < cols; c++) out[c] = act_ref(act, x[c] + bias[c]);
+}
+
+void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
+  for (int b = 0; b < rows; b++)
+    for (int k = 0; k < n; k++) {
+      float* gi = gates + size_t(b) * 4 * H + k;
+      float i = sigmoid_ref(gi[0]), f = sigmoid_ref(gi[H]), g = std::tanh(gi[2 * H]), o = sigmoid_ref(gi[3 * H]);
+      gi[0] = i, gi[H] = f, gi[2 * H] = g, gi[3 * H] = o;
+      const size_t j = size_t(b) * H + k;
+      c[j] = f * c_prev[j] + i * g;
+      h[j] = o * std::tanh(c[j]);
+    }
+}
+
+void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
+                            const float* c, int rows, int H, int n) {
+  for (int b = 0; b < rows; b++)
+    for (int k = 0; k < n; k++) {
+      const float* gi = gates + size_t(b) * 4 * H + k;
+      float* dgi = dgates + size_t(b) * 4 * H + k;
+      const float i = gi[0], f = gi[H], g = gi[2 * H], o = gi[3 * H];
+      const size_t j = size_t(b) * H + k;
+      const float tc = std::tanh(c[j]);
+      const float dcv = dc[j] + dh[j] * o * (1.0f - tc * tc);
+      dgi[0] = dcv * g * i * (1.0f - i);
+      dgi[H] = dcv * c_prev[j] * f * (1.0f - f);
+      dgi[2 * H] = dcv * i * (1.0f - g * g);
+      dgi[3 * H] = dh[j] * tc * o * (1.0f - o);
+      dc[j] = dcv * f;
+    }
+}
+
+void gru_cell_forward_ref(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
+                          int H, int n) {
+  for (int b = 0; b < rows; b++)
+    for (int k = 0; k < n; k++) {
+      float* gi = gates + size_t(b) * 3 * H + k;
+      float* hi = hh + size_t(b) * 3 * H + k;
+      for (int gate = 0; gate < 3; gate++) hi[gate * H] += b_hh[gate * H + k];
+      const float r = sigmoid_ref(gi[0] + hi[0]), z = sigmoid_ref(gi[H] + hi[H]);
+      const float nv = std::tanh(gi[2 * H] + r * hi[2 * H]);
+      gi[0] = r, gi[H] = z, gi[2 * H] = nv;
+      const size_t j = size_t(b) * H + k;
+      h[j] = (1.0f - z) * nv + z * h_prev[j];
+    }
+}
+
+void gru_cell_backward_ref(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
+                           const float* h_prev, int rows, int H, int n) {
+  for (int b = 0; b < rows; b++)
+    for (int k = 0; k < n; k++) {
+      const float* gi = gates + size_t(b) * 3 * H + k;
+      const float r = gi[0], z = gi[H], nv = gi[2 * H], hh_n = hh[size_t(b) * 3 * H + 2 * H + k];
+      const size_t j = size_t(b) * H + k;
+      const float d = dh[j];
+      const float dn = d * (1.0f - z) * (1.0f - nv * nv);
+      const float dz = d * (h_prev[j] - nv) * z * (1.0f - z);
+      const float dr = dn * hh_n * r * (1.0f - r);
+      float* di = dgi + size_t(b) * 3 * H + k;
+      float* dg = dgh + size_t(b) * 3 * H + k;
+      di[0] = dg[0] = dr;
+      di[H] = dg[H] = dz;
+      di[2 * H] = dn;
+      dg[2 * H] = dn * r;
+      dh[j] = d * z;
+    }
 }
 
 }  // namespace nn

@@ -165,6 +165,24 @@ TEST_CASE("vec_exp, vec_tanh and vec_sigmoid match their twins, in place too") {
   check_unary(nn::vec_sigmoid, nn::vec_sigmoid_ref, -20.0f, 20.0f);
 }
 
+TEST_CASE("vec_exp_sum matches its twin: the values and their sum") {
+  for_each_backend([] {
+    std::mt19937 rng(4);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer x(n, off), out(n, (off + 1) % 4), want(n, 0);
+        x.fill(rng, -20.0f, 5.0f);
+        const float sum = nn::vec_exp_sum(out.p, x.p, 3.0f, n);
+        const float want_sum = nn::vec_exp_sum_ref(want.p, x.p, 3.0f, n);
+        for (int i = 0; i < n; i++) REQUIRE(close(out.p[i], want.p[i], kMathRelTol));
+        // Positive terms: any two orders of summing are within n·eps of each other, relatively.
+        CHECK(std::fabs(sum - want_sum) <= (kMathRelTol + kReductionTolPerTerm * float(n)) * want_sum + FLT_MIN);
+        CHECK(out.guards_intact());
+      }
+  });
+}
+
 TEST_CASE("softmax_rows matches its twin and is stable for large inputs") {
   for_each_backend([] {
     std::mt19937 rng(5);

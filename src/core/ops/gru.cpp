@@ -7,7 +7,7 @@
 namespace nn {
 
 size_t gru_cache_floats(int T, int B, int H) {
-  return 2 * size_t(T) * B * 3 * H + size_t(T + 1) * B * H;
+  return 2 * size_t(T) * B * 3 * H + size_t(T + 1) * B * H + gemm_packed_b_floats(H, H, 3);
 }
 
 GruCache gru_cache(float* mem, int T, int B, int H) {
@@ -15,6 +15,7 @@ GruCache gru_cache(float* mem, int T, int B, int H) {
   cache.gates = mem;
   cache.hh = cache.gates + size_t(T) * B * 3 * H;
   cache.h = cache.hh + size_t(T) * B * 3 * H;
+  cache.w_hh_packed = cache.h + size_t(T + 1) * B * H;
   return cache;
 }
 
@@ -33,30 +34,18 @@ void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T,
   const int G = 3 * H;
   state_init(cache.h, h0, B * H);
   bias_forward(cache.gates, p.b_ih, T * B, G);
+  // W_hhᵀ by gate blocks: a share of units takes the same columns of every gate.
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, H, 3, p.w_hh, H);
   for (int t = 0; t < T; t++) {
     float* gates = cache.gates + t * B * G;  // (B, 3H)
     float* hh = cache.hh + t * B * G;        // (B, 3H)
     const float* h_prev = cache.h + t * B * H;
     float* h = cache.h + (t + 1) * B * H;
-    gemm(false, true, B, G, H, 1.0f, h_prev, H, p.w_hh, H, 0.0f, hh, G);
-    bias_forward(hh, p.b_hh, B, G);
-    // Scalar tanh and exp would cost more than the gemm: the gate blocks go through the vector
-    // kernels.
-    for (int b = 0; b < B; b++) {
-      float* r = gates + b * G;
-      float* z = r + H;
-      float* n = r + 2 * H;
-      const float* hh_r = hh + b * G;
-      const float* hh_n = hh_r + 2 * H;
-      vec_add(r, r, hh_r, 2 * H);  // r and z
-      vec_sigmoid(r, r, 2 * H);
-      for (int k = 0; k < H; k++) n[k] += r[k] * hh_n[k];
-      vec_tanh(n, n, H);
-      for (int k = 0; k < H; k++) {
-        int j = b * H + k;
-        h[j] = (1.0f - z[k]) * n[k] + z[k] * h_prev[j];
-      }
-    }
+    // Nearly all the time of a step: the three gate blocks of a share of units, then their cells.
+    for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
+      gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
+      gru_cell_forward(gates + u0, hh + u0, p.b_hh + u0, h_prev + u0, h + u0, B, H, u1 - u0);
+    });
   }
 }
 
@@ -79,34 +68,17 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
   float* dgh = dgi + size_t(T) * B * G;      // (T, B, 3H) wrt h_prev·W_hhᵀ + b_hh
   float* dh_next = dgh + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
   state_init(dh_next, dout.dh_last, B * H);
-  for (int t = T - 1; t >= 0; t--) {
-    const float* gates = cache.gates + t * B * G;
-    const float* hh = cache.hh + t * B * G;
-    const float* h_prev = cache.h + t * B * H;
-    float* dgi_t = dgi + t * B * G;
-    float* dgh_t = dgh + t * B * G;
-    if (dout.dh) state_add(dh_next, dout.dh + t * B * H, B * H);
-    for (int b = 0; b < B; b++) {
-      const float* r = gates + b * G;
-      const float* z = r + H;
-      const float* n = r + 2 * H;
-      const float* hh_n = hh + b * G + 2 * H;
-      float* dgi_b = dgi_t + b * G;
-      float* dgh_b = dgh_t + b * G;
-      for (int k = 0; k < H; k++) {
-        int j = b * H + k;
-        float dh = dh_next[j];
-        float dn = dh * (1.0f - z[k]) * (1.0f - n[k] * n[k]);
-        float dz = dh * (h_prev[j] - n[k]) * z[k] * (1.0f - z[k]);
-        float dr = dn * hh_n[k] * r[k] * (1.0f - r[k]);
-        dgi_b[k] = dgh_b[k] = dr;
-        dgi_b[H + k] = dgh_b[H + k] = dz;
-        dgi_b[2 * H + k] = dn;
-        dgh_b[2 * H + k] = dn * r[k];
-        dh_next[j] = dh * z[k];  // the direct path h' = ... + z*h; the gemm adds the rest
-      }
-    }
-    gemm(false, false, B, H, G, 1.0f, dgh_t, G, p.w_hh, H, 1.0f, dh_next, H);
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, false, G, H, 1, p.w_hh, H);
+  // As in lstm.cpp: a share of units runs the gemm of step t+1 (its columns of dh) and then the
+  // cells of step t, which need no other unit's dh; one join per step. Step 0's gemm serves dh0.
+  for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
+    for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
+      if (t + 1 < T) gemm_packed(false, B, u0, u1, 1.0f, dgh + (t + 1) * B * G, G, w_hh, 1.0f, dh_next, H);
+      if (t < 0) return;
+      if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
+      gru_cell_backward(dgi + t * B * G + u0, dgh + t * B * G + u0, dh_next + u0, cache.gates + t * B * G + u0,
+                        cache.hh + t * B * G + u0, cache.h + t * B * H + u0, B, H, u1 - u0);
+    });
   }
   state_add(din.dh0, dh_next, B * H);
   // Sums over steps: one gemm over all T*B rows. h's first T slots are every step's h_prev.

@@ -22,6 +22,7 @@ struct GruCache {
   float* gates;  // (T, B, 3H) r, z, n after their nonlinearities
   float* hh;     // (T, B, 3H) h_prev·W_hhᵀ + b_hh; r gates its n part, so backward needs it
   float* h;      // (T+1, B, H)
+  float* w_hh_packed;  // W_hh packed for the steps' gemms (gemm.h); not an output
 };
 
 size_t gru_cache_floats(int T, int B, int H);

@@ -2,29 +2,35 @@
 
 #include <cassert>
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 #include "core/ops/activation.h"
+#include "core/vec.h"
 
 namespace nn {
 
 float cross_entropy_loss(float* dlogits, float* probs, const float* logits, const int* targets,
                          int N, int V) {
+  // The exponentials go somewhere the caller asked for, or to a buffer kept for the next call.
+  thread_local std::vector<float> row_buffer;
+  if (!dlogits && !probs && row_buffer.size() < size_t(V)) row_buffer.resize(size_t(V));
   double total = 0.0;  // the sum over a big batch would lose digits in float
   for (int n = 0; n < N; n++) {
-    const float* z = logits + n * V;
-    int target = targets[n];
+    const float* z = logits + size_t(n) * V;
+    const int target = targets[n];
     assert(target >= 0 && target < V);
-    float max = z[0];
-    for (int v = 1; v < V; v++) max = std::fmax(max, z[v]);
-    float sum = 0.0f;
-    for (int v = 0; v < V; v++) sum += std::exp(z[v] - max);
-    float log_sum = std::log(sum);
-    total += log_sum + max - z[target];
+    float* p = probs ? probs + size_t(n) * V : dlogits ? dlogits + size_t(n) * V : row_buffer.data();
+    const float max = vec_max(z, V);
+    const float sum = vec_exp_sum(p, z, max, V);
+    total += std::log(sum) + max - z[target];
     if (!dlogits && !probs) continue;
-    for (int v = 0; v < V; v++) {
-      float p = std::exp(z[v] - max - log_sum);
-      if (probs) probs[n * V + v] = p;
-      if (dlogits) dlogits[n * V + v] = (p - (v == target ? 1.0f : 0.0f)) / float(N);
+    vec_scale(p, 1.0f / sum, V);
+    if (dlogits) {
+      float* d = dlogits + size_t(n) * V;
+      if (d != p) std::memcpy(d, p, sizeof(float) * size_t(V));
+      d[target] -= 1.0f;
+      vec_scale(d, 1.0f / float(N), V);
     }
   }
   return float(total / N);

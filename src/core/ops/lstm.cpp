@@ -7,7 +7,7 @@
 namespace nn {
 
 size_t lstm_cache_floats(int T, int B, int H) {
-  return size_t(T) * B * 4 * H + 2 * size_t(T + 1) * B * H;
+  return size_t(T) * B * 4 * H + 2 * size_t(T + 1) * B * H + gemm_packed_b_floats(H, H, 4);
 }
 
 LstmCache lstm_cache(float* mem, int T, int B, int H) {
@@ -15,12 +15,13 @@ LstmCache lstm_cache(float* mem, int T, int B, int H) {
   cache.gates = mem;
   cache.c = cache.gates + size_t(T) * B * 4 * H;
   cache.h = cache.c + size_t(T + 1) * B * H;
+  cache.w_hh_packed = cache.h + size_t(T + 1) * B * H;
   return cache;
 }
 
 size_t lstm_scratch_floats(int T, int B, int H) {
-  // dgates (T, B, 4H); dh, dc and tanh(c) (B, H)
-  return size_t(T) * B * 4 * H + 3 * size_t(B) * H;
+  // dgates (T, B, 4H); dh and dc (B, H)
+  return size_t(T) * B * 4 * H + 2 * size_t(B) * H;
 }
 
 void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0, const float* c0,
@@ -37,30 +38,19 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
   state_init(cache.c, c0, B * H);
   bias_forward(cache.gates, p.b_ih, T * B, G);
   bias_forward(cache.gates, p.b_hh, T * B, G);
+  // W_hhᵀ by gate blocks: a share of units takes the same columns of every gate.
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, H, 4, p.w_hh, H);
   for (int t = 0; t < T; t++) {
     float* gates = cache.gates + t * B * G;  // (B, 4H)
     const float* h_prev = cache.h + t * B * H;
     const float* c_prev = cache.c + t * B * H;
     float* h = cache.h + (t + 1) * B * H;
     float* c = cache.c + (t + 1) * B * H;
-    gemm(false, true, B, G, H, 1.0f, h_prev, H, p.w_hh, H, 1.0f, gates, G);
-    // Scalar tanh and exp would cost more than the gemm: the gate blocks go through the vector
-    // kernels, then tanh(c') for the whole batch at once.
-    for (int b = 0; b < B; b++) {
-      float* i = gates + b * G;
-      float* f = i + H;
-      float* g = i + 2 * H;
-      float* o = i + 3 * H;
-      vec_sigmoid(i, i, 2 * H);  // i and f
-      vec_tanh(g, g, H);
-      vec_sigmoid(o, o, H);
-      for (int k = 0; k < H; k++) c[b * H + k] = f[k] * c_prev[b * H + k] + i[k] * g[k];
-    }
-    vec_tanh(h, c, B * H);
-    for (int b = 0; b < B; b++) {
-      const float* o = gates + b * G + 3 * H;
-      for (int k = 0; k < H; k++) h[b * H + k] *= o[k];
-    }
+    // Nearly all the time of a step: the four gate blocks of a share of units, then their cells.
+    for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
+      gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
+      lstm_cell_forward(gates + u0, c_prev + u0, c + u0, h + u0, B, H, u1 - u0);
+    });
   }
 }
 
@@ -80,37 +70,23 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
   float* dgates = scratch;                      // (T, B, 4H) before the nonlinearities
   float* dh_next = dgates + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
   float* dc_next = dh_next + B * H;             // (B, H)
-  float* tanh_c = dc_next + B * H;              // (B, H) of the step being undone
   state_init(dh_next, dout.dh_last, B * H);
   state_init(dc_next, dout.dc_last, B * H);
-  for (int t = T - 1; t >= 0; t--) {
-    const float* gates = cache.gates + t * B * G;
-    const float* c_prev = cache.c + t * B * H;
-    const float* c = cache.c + (t + 1) * B * H;
-    float* dg_t = dgates + t * B * G;
-    if (dout.dh) state_add(dh_next, dout.dh + t * B * H, B * H);
-    vec_tanh(tanh_c, c, B * H);
-    for (int b = 0; b < B; b++) {
-      const float* i = gates + b * G;
-      const float* f = i + H;
-      const float* g = i + 2 * H;
-      const float* o = i + 3 * H;
-      float* di = dg_t + b * G;
-      float* df = di + H;
-      float* dg = di + 2 * H;
-      float* d_o = di + 3 * H;
-      for (int k = 0; k < H; k++) {
-        int j = b * H + k;
-        float dh = dh_next[j];
-        float dc = dc_next[j] + dh * o[k] * (1.0f - tanh_c[j] * tanh_c[j]);
-        di[k] = dc * g[k] * i[k] * (1.0f - i[k]);
-        df[k] = dc * c_prev[j] * f[k] * (1.0f - f[k]);
-        dg[k] = dc * i[k] * (1.0f - g[k] * g[k]);
-        d_o[k] = dh * tanh_c[j] * o[k] * (1.0f - o[k]);
-        dc_next[j] = dc * f[k];
-      }
-    }
-    gemm(false, false, B, H, G, 1.0f, dg_t, G, p.w_hh, H, 0.0f, dh_next, H);
+  // Forward is done with the packed W_hhᵀ blocks: the same floats hold W_hh for backward.
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, false, G, H, 1, p.w_hh, H);
+  // Step t's share of units needs dh wrt h_t for those units only, the gemm's columns of the
+  // step after it; only that gemm reads every unit's dgates. So each share runs the gemm of step
+  // t+1 and then the cells of step t, and one join per step is enough.
+  // The gemm of step 0 only serves dh0.
+  for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
+    for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
+      if (t + 1 < T)
+        gemm_packed(false, B, u0, u1, 1.0f, dgates + (t + 1) * B * G, G, w_hh, 0.0f, dh_next, H);
+      if (t < 0) return;
+      if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
+      lstm_cell_backward(dgates + t * B * G + u0, dc_next + u0, dh_next + u0, cache.gates + t * B * G + u0,
+                         cache.c + t * B * H + u0, cache.c + (t + 1) * B * H + u0, B, H, u1 - u0);
+    });
   }
   state_add(din.dh0, dh_next, B * H);
   state_add(din.dc0, dc_next, B * H);

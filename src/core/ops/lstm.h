@@ -22,6 +22,7 @@ struct LstmCache {
   float* gates;  // (T, B, 4H) i, f, g, o after their nonlinearities
   float* c;      // (T+1, B, H)
   float* h;      // (T+1, B, H)
+  float* w_hh_packed;  // W_hh packed for the steps' gemms (gemm.h); not an output
 };
 
 size_t lstm_cache_floats(int T, int B, int H);

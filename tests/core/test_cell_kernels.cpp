@@ -1,0 +1,123 @@
+// The fused recurrent cells (vec.h) against their scalar twins on every SIMD backend of this
+// build: whole layers and shares of units that start mid-row, sizes with vector tails, and units
+// outside the share left exactly as they were. The twins themselves are what the PyTorch fixtures
+// of tests/ops check, through the layers.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "core/simd.h"
+#include "core/vec.h"
+
+namespace {
+
+// Each output is a product of a few roundings and one or two transcendentals of O(1) inputs: both
+// sides are within ~1e-6 of the truth. A wrong gate, row or unit is off by O(0.1).
+constexpr float kCellTol = 2e-6f;
+
+struct Shape {
+  int rows, H, u0, n;
+};
+const Shape kShapes[] = {{3, 5, 0, 5}, {2, 8, 0, 8}, {3, 13, 0, 13}, {4, 128, 0, 128}, {4, 128, 72, 56},
+                         {2, 37, 8, 29}, {1, 37, 0, 8}};
+
+std::vector<float> random_vector(size_t n, std::mt19937& rng, float lo, float hi) {
+  std::uniform_real_distribution<float> u(lo, hi);
+  std::vector<float> v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
+// Every element within tolerance of the twin's; elements outside the share must be identical.
+void check_same(const std::vector<float>& got, const std::vector<float>& want, int width, const Shape& s) {
+  for (size_t i = 0; i < got.size(); i++) {
+    int unit = int(i % size_t(width)) % s.H;
+    bool inside = unit >= s.u0 && unit < s.u0 + s.n;
+    CAPTURE(i);
+    if (inside)
+      REQUIRE(std::fabs(got[i] - want[i]) <= kCellTol * (1.0f + std::fabs(want[i])));
+    else
+      REQUIRE(got[i] == want[i]);
+  }
+}
+
+template <class F>
+void for_each_backend(F body) {
+  nn::SimdBackend saved = nn::simd_backend();
+  for (nn::SimdBackend b : nn::kAllSimdBackends) {
+    if (b == nn::SimdBackend::Scalar || !nn::simd_set_backend(b)) continue;
+    INFO("backend: ", nn::simd_backend_name(b));
+    body();
+  }
+  nn::simd_set_backend(saved);
+}
+
+}  // namespace
+
+TEST_CASE("lstm_cell_forward and lstm_cell_backward match their twins") {
+  for_each_backend([] {
+    std::mt19937 rng(5);
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.rows); CAPTURE(s.H); CAPTURE(s.u0); CAPTURE(s.n);
+      const size_t gates_n = size_t(s.rows) * 4 * s.H, state_n = size_t(s.rows) * s.H;
+      std::vector<float> gates = random_vector(gates_n, rng, -6, 6), c_prev = random_vector(state_n, rng, -2, 2);
+      std::vector<float> c = random_vector(state_n, rng, -1, 1), h = random_vector(state_n, rng, -1, 1);
+      auto gates_ref = gates, c_ref = c, h_ref = h;
+      nn::lstm_cell_forward(gates.data() + s.u0, c_prev.data() + s.u0, c.data() + s.u0, h.data() + s.u0, s.rows,
+                            s.H, s.n);
+      nn::lstm_cell_forward_ref(gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0,
+                                h_ref.data() + s.u0, s.rows, s.H, s.n);
+      check_same(gates, gates_ref, 4 * s.H, s);
+      check_same(c, c_ref, s.H, s);
+      check_same(h, h_ref, s.H, s);
+
+      // Backward from the twin's forward, so both sides start from the same activations.
+      std::vector<float> dgates = random_vector(gates_n, rng, -1, 1), dc = random_vector(state_n, rng, -1, 1);
+      const std::vector<float> dh = random_vector(state_n, rng, -1, 1);
+      auto dgates_ref = dgates, dc_ref = dc;
+      nn::lstm_cell_backward(dgates.data() + s.u0, dc.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
+                             c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows, s.H, s.n);
+      nn::lstm_cell_backward_ref(dgates_ref.data() + s.u0, dc_ref.data() + s.u0, dh.data() + s.u0,
+                                 gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows,
+                                 s.H, s.n);
+      check_same(dgates, dgates_ref, 4 * s.H, s);
+      check_same(dc, dc_ref, s.H, s);
+    }
+  });
+}
+
+TEST_CASE("gru_cell_forward and gru_cell_backward match their twins") {
+  for_each_backend([] {
+    std::mt19937 rng(6);
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.rows); CAPTURE(s.H); CAPTURE(s.u0); CAPTURE(s.n);
+      const size_t gates_n = size_t(s.rows) * 3 * s.H, state_n = size_t(s.rows) * s.H;
+      std::vector<float> gates = random_vector(gates_n, rng, -4, 4), hh = random_vector(gates_n, rng, -3, 3);
+      const std::vector<float> b_hh = random_vector(size_t(3) * s.H, rng, -1, 1);
+      const std::vector<float> h_prev = random_vector(state_n, rng, -1, 1);
+      std::vector<float> h = random_vector(state_n, rng, -1, 1);
+      auto gates_ref = gates, hh_ref = hh, h_ref = h;
+      nn::gru_cell_forward(gates.data() + s.u0, hh.data() + s.u0, b_hh.data() + s.u0, h_prev.data() + s.u0,
+                           h.data() + s.u0, s.rows, s.H, s.n);
+      nn::gru_cell_forward_ref(gates_ref.data() + s.u0, hh_ref.data() + s.u0, b_hh.data() + s.u0,
+                               h_prev.data() + s.u0, h_ref.data() + s.u0, s.rows, s.H, s.n);
+      check_same(gates, gates_ref, 3 * s.H, s);
+      check_same(hh, hh_ref, 3 * s.H, s);
+      check_same(h, h_ref, s.H, s);
+
+      std::vector<float> dgi = random_vector(gates_n, rng, -1, 1), dgh = random_vector(gates_n, rng, -1, 1);
+      std::vector<float> dh = random_vector(state_n, rng, -1, 1);
+      auto dgi_ref = dgi, dgh_ref = dgh, dh_ref = dh;
+      nn::gru_cell_backward(dgi.data() + s.u0, dgh.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
+                            hh_ref.data() + s.u0, h_prev.data() + s.u0, s.rows, s.H, s.n);
+      nn::gru_cell_backward_ref(dgi_ref.data() + s.u0, dgh_ref.data() + s.u0, dh_ref.data() + s.u0,
+                                gates_ref.data() + s.u0, hh_ref.data() + s.u0, h_prev.data() + s.u0, s.rows, s.H,
+                                s.n);
+      check_same(dgi, dgi_ref, 3 * s.H, s);
+      check_same(dgh, dgh_ref, 3 * s.H, s);
+      check_same(dh, dh_ref, s.H, s);
+    }
+  });
+}
