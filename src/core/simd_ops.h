@@ -42,6 +42,7 @@ struct Avx2Fma {
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
   static V div(V a, V b) { return _mm256_div_ps(a, b); }
+  static V sqrt(V a) { return _mm256_sqrt_ps(a); }
   static V fmadd(V a, V b, V c) { return _mm256_fmadd_ps(a, b, c); }
   // vminps/vmaxps return their second operand when either is NaN.
   static V min(V a, V b) { return _mm256_min_ps(b, a); }
@@ -100,6 +101,7 @@ struct Simd128 {
   static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
   static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }
   static V div(V a, V b) { return wasm_f32x4_div(a, b); }
+  static V sqrt(V a) { return wasm_f32x4_sqrt(a); }
   static V fmadd(V a, V b, V c) { return wasm_f32x4_add(wasm_f32x4_mul(a, b), c); }
   // pmin(a, b) = b < a ? b : a, one minps in V8 (f32x4.min, NaN-exact, takes several).
   static V min(V a, V b) { return wasm_f32x4_pmin(a, b); }

@@ -11,6 +11,8 @@ namespace {
 constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
                                        vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_exp_ref,
                                        vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, bias_act_rows_ref,
+                                       leaky_relu_ref, leaky_relu_backward_add_ref, adam_update_ref,
+                                       rmsprop_update_ref,
                                        lstm_cell_forward_ref, lstm_cell_backward_ref, gru_cell_forward_ref,
                                        gru_cell_backward_ref};
 
@@ -44,6 +46,16 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
   kernels().bias_act_rows(out, x, bias, act, rows, cols);
 }
 
+void leaky_relu(float* out, const float* x, float slope, int n) { kernels().leaky_relu(out, x, slope, n); }
+void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n) {
+  kernels().leaky_relu_backward_add(dx, dout, x, slope, n);
+}
+void adam_update(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n) {
+  kernels().adam_update(w, g, m, v, c, n);
+}
+void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n) {
+  kernels().rmsprop_update(w, g, s, c, n);
+}
 void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
   kernels().lstm_cell_forward(gates, c_prev, c, h, rows, H, n);
 }

@@ -28,6 +28,21 @@ void softmax_rows(float* out, const float* x, int rows, int cols);
 // out(rows, cols) = act(x + bias) with bias (cols) added to every row: a layer's epilogue.
 void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols);
 
+// out = x > 0 ? x : slope * x; its backward adds dout or slope * dout into dx.
+void leaky_relu(float* out, const float* x, float slope, int n);
+void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n);
+
+// Optimizer updates of n parameters w with gradients g, in float as torch.optim does them; the
+// coefficients that depend on the step count are computed by the caller (optim/).
+struct AdamCoefficients {
+  float step_size, bias_correction2_sqrt, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay;
+};
+void adam_update(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
+struct RmsPropCoefficients {
+  float lr, alpha, one_minus_alpha, eps, weight_decay;
+};
+void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);
+
 // Recurrent cells, fused: one pass over each row does a step's whole elementwise work. They work
 // on units [0, n) of a layer of H units, pointers at the first unit of row 0 (so a thread can take
 // a range of units); rows are 4H (LSTM gates), 3H (GRU gates) or H (states) floats apart.
@@ -62,6 +77,10 @@ void vec_sigmoid_ref(float* out, const float* x, int n);
 float vec_exp_sum_ref(float* out, const float* x, float shift, int n);
 void softmax_rows_ref(float* out, const float* x, int rows, int cols);
 void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+void leaky_relu_ref(float* out, const float* x, float slope, int n);
+void leaky_relu_backward_add_ref(float* dx, const float* dout, const float* x, float slope, int n);
+void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
+void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);
 void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
 void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
                             const float* c, int rows, int H, int n);

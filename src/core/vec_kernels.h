@@ -22,6 +22,10 @@ struct VecKernels {
   float (*exp_sum)(float* out, const float* x, float shift, int n);
   void (*softmax_rows)(float* out, const float* x, int rows, int cols);
   void (*bias_act_rows)(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+  void (*leaky_relu)(float* out, const float* x, float slope, int n);
+  void (*leaky_relu_backward_add)(float* dx, const float* dout, const float* x, float slope, int n);
+  void (*adam_update)(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
+  void (*rmsprop_update)(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);
   void (*lstm_cell_forward)(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
   void (*lstm_cell_backward)(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
                              const float* c, int rows, int H, int n);
@@ -268,6 +272,86 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
   }
 }
 
+template <class S>
+void leaky_relu(float* out, const float* x, float slope, int n) {
+  auto vs = S::set1(slope);
+  map<S>(out, x, n, [vs](auto v) { return S::select(S::less(S::zero(), v), v, S::mul(vs, v)); });
+}
+
+template <class S>
+void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n) {
+  // dx += x > 0 ? dout : slope * dout, as dout * (x > 0 ? 1 : slope).
+  const float* p[] = {dout, x};
+  constexpr int L = S::kLanes;
+  auto vs = S::set1(slope), one = S::set1(1.0f);
+  auto f = [&](auto d, auto xv, auto acc) { return S::fmadd(d, S::select(S::less(S::zero(), xv), one, vs), acc); };
+  int i = 0;
+  for (; i + L <= n; i += L) S::store(dx + i, f(S::load(p[0] + i), S::load(p[1] + i), S::load(dx + i)));
+  if (i < n) {
+    float bd[L] = {}, bx[L] = {}, bo[L] = {};
+    std::memcpy(bd, dout + i, sizeof(float) * (n - i));
+    std::memcpy(bx, x + i, sizeof(float) * (n - i));
+    std::memcpy(bo, dx + i, sizeof(float) * (n - i));
+    S::store(bo, f(S::load(bd), S::load(bx), S::load(bo)));
+    std::memcpy(dx + i, bo, sizeof(float) * (n - i));
+  }
+}
+
+// The optimizers' loops over parameters; the tail goes through padded copies (zero gradients and
+// moments there give finite, discarded values).
+template <class S, int NA, class Lanes>
+void over_params(float* const (&arrays)[NA], int n, Lanes lanes) {
+  constexpr int L = S::kLanes;
+  int i = 0;
+  for (; i + L <= n; i += L) {
+    float* q[NA];
+    for (int a = 0; a < NA; a++) q[a] = arrays[a] + i;
+    lanes(q);
+  }
+  if (i < n) {
+    float buf[NA][L] = {};
+    float* q[NA];
+    for (int a = 0; a < NA; a++) {
+      std::memcpy(buf[a], arrays[a] + i, sizeof(float) * (n - i));
+      q[a] = buf[a];
+    }
+    lanes(q);
+    for (int a = 0; a < NA; a++) std::memcpy(arrays[a] + i, buf[a], sizeof(float) * (n - i));
+  }
+}
+
+template <class S>
+void adam_update(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n) {
+  float* const arrays[] = {w, const_cast<float*>(g), m, v};
+  const auto b1 = S::set1(c.beta1), b1c = S::set1(c.one_minus_beta1), b2 = S::set1(c.beta2),
+             b2c = S::set1(c.one_minus_beta2), bc2 = S::set1(c.bias_correction2_sqrt), eps = S::set1(c.eps),
+             wd = S::set1(c.weight_decay), step = S::set1(c.step_size);
+  over_params<S>(arrays, n, [&](float* const (&q)[4]) {
+    auto wv = S::load(q[0]);
+    auto grad = S::fmadd(wd, wv, S::load(q[1]));
+    auto mv = S::fmadd(b1, S::load(q[2]), S::mul(b1c, grad));
+    auto vv = S::fmadd(b2, S::load(q[3]), S::mul(S::mul(b2c, grad), grad));
+    auto denom = S::add(S::div(S::sqrt(vv), bc2), eps);
+    S::store(q[2], mv);
+    S::store(q[3], vv);
+    S::store(q[0], S::sub(wv, S::mul(step, S::div(mv, denom))));
+  });
+}
+
+template <class S>
+void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n) {
+  float* const arrays[] = {w, const_cast<float*>(g), s};
+  const auto a = S::set1(c.alpha), ac = S::set1(c.one_minus_alpha), eps = S::set1(c.eps), wd = S::set1(c.weight_decay),
+             lr = S::set1(c.lr);
+  over_params<S>(arrays, n, [&](float* const (&q)[3]) {
+    auto wv = S::load(q[0]);
+    auto grad = S::fmadd(wd, wv, S::load(q[1]));
+    auto sv = S::fmadd(a, S::load(q[2]), S::mul(S::mul(ac, grad), grad));
+    S::store(q[2], sv);
+    S::store(q[0], S::sub(wv, S::mul(lr, S::div(grad, S::add(S::sqrt(sv), eps)))));
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Recurrent cells
 
@@ -389,7 +473,8 @@ void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, co
 template <class S>
 constexpr VecKernels make_kernels() {
   return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
-          exp_sum<S>, softmax_rows<S>, bias_act_rows<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
+          exp_sum<S>, softmax_rows<S>, bias_act_rows<S>, leaky_relu<S>, leaky_relu_backward_add<S>, adam_update<S>,
+          rmsprop_update<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
           gru_cell_backward<S>};
 }
 

@@ -98,6 +98,32 @@ void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, i
     for (int c = 0; c < cols; c++) out[c] = act_ref(act, x[c] + bias[c]);
 }
 
+void leaky_relu_ref(float* out, const float* x, float slope, int n) {
+  for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : slope * x[i];
+}
+
+void leaky_relu_backward_add_ref(float* dx, const float* dout, const float* x, float slope, int n) {
+  for (int i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : slope * dout[i];
+}
+
+void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n) {
+  for (int i = 0; i < n; i++) {
+    float grad = g[i] + c.weight_decay * w[i];
+    m[i] = c.beta1 * m[i] + c.one_minus_beta1 * grad;
+    v[i] = c.beta2 * v[i] + c.one_minus_beta2 * grad * grad;
+    float denom = std::sqrt(v[i]) / c.bias_correction2_sqrt + c.eps;
+    w[i] -= c.step_size * (m[i] / denom);
+  }
+}
+
+void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n) {
+  for (int i = 0; i < n; i++) {
+    float grad = g[i] + c.weight_decay * w[i];
+    s[i] = c.alpha * s[i] + c.one_minus_alpha * grad * grad;
+    w[i] -= c.lr * (grad / (std::sqrt(s[i]) + c.eps));
+  }
+}
+
 void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {

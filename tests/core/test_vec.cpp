@@ -224,3 +224,77 @@ TEST_CASE("bias_act_rows matches its twin for every activation") {
       }
   });
 }
+
+TEST_CASE("leaky_relu and its backward match their twins exactly, NaN passing through") {
+  for_each_backend([] {
+    std::mt19937 rng(8);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer x(n, off), dout(n, (off + 1) % 4), out(n, (off + 2) % 4), want(n, 0);
+        x.fill(rng, -3.0f, 3.0f);
+        dout.fill(rng, -1.0f, 1.0f);
+        if (n > 2) x.p[n / 2] = NAN;
+        nn::leaky_relu(out.p, x.p, 0.2f, n);
+        nn::leaky_relu_ref(want.p, x.p, 0.2f, n);
+        for (int i = 0; i < n; i++) REQUIRE(close(out.p[i], want.p[i], 0.0f));
+        CHECK(out.guards_intact());
+        Buffer dx(n, (off + 3) % 4), dx_want(n, 0);
+        dx.fill(rng, -1.0f, 1.0f);
+        std::copy(dx.p, dx.p + n, dx_want.p);
+        nn::leaky_relu_backward_add(dx.p, dout.p, x.p, 0.2f, n);
+        nn::leaky_relu_backward_add_ref(dx_want.p, dout.p, x.p, 0.2f, n);
+        // dout * slope + dx may be fused into one rounding: an ulp or two of the terms' size.
+        for (int i = 0; i < n; i++) {
+          const float terms = std::fabs(dx_want.p[i]) + 2.0f * std::fabs(dout.p[i]) + 1.0f;
+          REQUIRE(std::fabs(dx.p[i] - dx_want.p[i]) <= 2.0f * kAxpyRelTol * terms);
+        }
+        CHECK(dx.guards_intact());
+      }
+  });
+}
+
+TEST_CASE("adam_update and rmsprop_update match their twins over several steps") {
+  // A few roundings per step, some fused, of terms of O(1) (inputs in [-2, 2]): a few ulp of that
+  // size per step. A wrong coefficient is off by far more.
+  constexpr float kStepTol = 64.0f * FLT_EPSILON;
+  auto near = [](float got, float want) { return std::fabs(got - want) <= kStepTol * (1.0f + std::fabs(want)); };
+  for_each_backend([&] {
+    std::mt19937 rng(9);
+    for (int n : kSizes) {
+      CAPTURE(n);
+      Buffer w(n, 1), g(n, 2), m(n, 3), v(n, 0), w2(n, 1), m2(n, 2), v2(n, 3);
+      w.fill(rng, -1.0f, 1.0f);
+      std::copy(w.p, w.p + n, w2.p);
+      std::fill(m.p, m.p + n, 0.0f), std::fill(v.p, v.p + n, 0.0f);
+      std::fill(m2.p, m2.p + n, 0.0f), std::fill(v2.p, v2.p + n, 0.0f);
+      for (int step = 1; step <= 3; step++) {
+        g.fill(rng, -2.0f, 2.0f);
+        const double bc1 = 1.0 - std::pow(0.9, step), bc2 = 1.0 - std::pow(0.999, step);
+        const nn::AdamCoefficients c{float(1e-2 / bc1), float(std::sqrt(bc2)), 0.9f, float(1.0 - 0.9), 0.999f,
+                                     float(1.0 - 0.999), 1e-8f, 1e-2f};
+        nn::adam_update(w.p, g.p, m.p, v.p, c, n);
+        nn::adam_update_ref(w2.p, g.p, m2.p, v2.p, c, n);
+      }
+      for (int i = 0; i < n; i++) {
+        REQUIRE(near(w.p[i], w2.p[i]));
+        REQUIRE(near(m.p[i], m2.p[i]));
+        REQUIRE(near(v.p[i], v2.p[i]));
+      }
+      CHECK(w.guards_intact());
+      CHECK(m.guards_intact());
+      CHECK(v.guards_intact());
+      std::fill(m.p, m.p + n, 0.0f), std::fill(m2.p, m2.p + n, 0.0f);  // RMSprop's square average
+      const nn::RmsPropCoefficients r{1e-3f, 0.99f, float(1.0 - 0.99), 1e-8f, 0.0f};
+      for (int step = 0; step < 3; step++) {
+        g.fill(rng, -2.0f, 2.0f);
+        nn::rmsprop_update(w.p, g.p, m.p, r, n);
+        nn::rmsprop_update_ref(w2.p, g.p, m2.p, r, n);
+      }
+      for (int i = 0; i < n; i++) {
+        REQUIRE(near(w.p[i], w2.p[i]));
+        REQUIRE(near(m.p[i], m2.p[i]));
+      }
+    }
+  });
+}

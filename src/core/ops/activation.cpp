@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/vec.h"
+
 namespace nn {
 
 void tanh_forward(float* out, const float* x, int n) {
@@ -28,12 +30,10 @@ void relu_backward(float* dx, const float* dout, const float* x, int n) {
   for (int i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : 0.0f;
 }
 
-void leaky_relu_forward(float* out, const float* x, int n, float slope) {
-  for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : slope * x[i];
-}
+void leaky_relu_forward(float* out, const float* x, int n, float slope) { leaky_relu(out, x, slope, n); }
 
 void leaky_relu_backward(float* dx, const float* dout, const float* x, int n, float slope) {
-  for (int i = 0; i < n; i++) dx[i] += x[i] > 0.0f ? dout[i] : slope * dout[i];
+  leaky_relu_backward_add(dx, dout, x, slope, n);
 }
 
 void selu_forward(float* out, const float* x, int n) {
