@@ -11,10 +11,11 @@
 namespace nn {
 
 // gemm runs on the threads of default_thread_pool() (thread_pool.h; 1 unless set otherwise) once
-// a product has this many flops (2·M·N·K), on the calling thread below: at 4 MFLOP (a 32x128x512
-// layer) waking the workers cost more than the second core saved. The split gives every element
-// of C to one thread, summed in the same order: results are bit-identical whatever the threads.
-constexpr double kGemmParallelMinFlops = 8.0e6;
+// a product has this many flops (2·M·N·K), on the calling thread below: the pool's workers spin
+// between loops, so a fork costs about a microsecond, and 1 MFLOP is some 10 µs of work. The
+// split gives every element of C to one thread, summed in the same order: results are
+// bit-identical whatever the threads.
+constexpr double kGemmParallelMinFlops = 1.0e6;
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
           const float* B, int ldb, float beta, float* C, int ldc);

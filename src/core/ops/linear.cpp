@@ -1,6 +1,7 @@
 #include "core/ops/linear.h"
 
 #include "core/gemm.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -17,13 +18,11 @@ void linear_backward(float* dx, LinearParams grad, const float* dout, LinearPara
 }
 
 void bias_forward(float* out, const float* b, int N, int OC) {
-  for (int n = 0; n < N; n++)
-    for (int o = 0; o < OC; o++) out[n * OC + o] += b[o];
+  for (int n = 0; n < N; n++) vec_add(out + size_t(n) * OC, out + size_t(n) * OC, b, OC);
 }
 
 void bias_backward(float* db, const float* dout, int N, int OC) {
-  for (int n = 0; n < N; n++)
-    for (int o = 0; o < OC; o++) db[o] += dout[n * OC + o];
+  for (int n = 0; n < N; n++) vec_add(db, db, dout + size_t(n) * OC, OC);
 }
 
 }  // namespace nn
