@@ -31,6 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("NNLAB_CACHE", os.path.expanduser("~/.cache/nnlab"))
 OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
 WARMUP = 5
+# TF.js's cpu backend is plain JavaScript with nothing to compile or tune on first use, and a
+# char-RNN step takes it seconds: one warm-up step is enough there.
+WARMUP_FOR = {"tfjs-cpu": 1}
 
 # name -> (description, what a step is, the JSON key that measures it, per-step units)
 WORKLOADS = {
@@ -52,7 +55,7 @@ STEPS = {  # runner family -> workload -> steps (W1 is always 500 epochs)
 
 
 def nnlab_args(workload, steps):
-    common = ["--warmup", str(WARMUP), "--json"]
+    common = ["--warmup", str(WARMUP), "--json"]  # every nnlab runner warms up as long
     return {
         "W1": ["nextword", "--epochs", "500"] + common,
         "W2A": ["charrnn", "--steps", str(steps), "--sample", "0"] + common,
@@ -63,8 +66,8 @@ def nnlab_args(workload, steps):
     }[workload]
 
 
-def peer_args(workload, steps):
-    common = ["--warmup", str(WARMUP)]
+def peer_args(workload, steps, warmup=WARMUP):
+    common = ["--warmup", str(warmup)]
     return {
         "W1": ("nextword", ["--epochs", "500"] + common),
         "W2A": ("charrnn", ["--steps", str(steps)] + common),
@@ -106,7 +109,7 @@ def runners(node_modules_ok):
         out[f"tfjs-{backend}"] = (
             f"tfjs-{backend}", 1,
             lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s)[0] + ".mjs")]
-            + peer_args(w, s)[1] + ["--backend", b],
+            + peer_args(w, s, WARMUP_FOR.get(f"tfjs-{b}", WARMUP))[1] + ["--backend", b],
             {}, None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)")
     return out
 
@@ -169,7 +172,8 @@ def main():
 
     machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release()}
     print(f"machine: {machine['cpu']}, {machine['cores']} cores; median of {repeats} run(s), "
-          f"{WARMUP} warm-up steps untimed in every run", flush=True)
+          f"{WARMUP} warm-up steps untimed in every run ({', '.join(f'{k}: {v}' for k, v in WARMUP_FOR.items())})",
+          flush=True)
     results = {}
     for workload in workloads:
         for name in chosen:
@@ -203,7 +207,7 @@ def main():
             results[key] = entry
             print(f"  {key:24s} {ms:10.3f} ms/{WORKLOADS[workload][1]}  {entry['peak_rss_mb']:7.1f} MB", flush=True)
 
-    report = {"machine": machine, "repeats": repeats, "warmup": WARMUP, "workloads": {}, "results": results}
+    report = {"machine": machine, "repeats": repeats, "warmup": WARMUP, "warmup_for": WARMUP_FOR, "workloads": {}, "results": results}
     print()
     for workload in workloads:
         description, unit, _, _ = WORKLOADS[workload]
