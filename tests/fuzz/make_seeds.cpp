@@ -1,5 +1,5 @@
 // Writes the seed corpus of every fuzz target: small valid inputs of each format, made here by
-// the project's own encoders, plus the gzip files of tests/fixtures/data (made by Python's zlib,
+// the project's own encoders (checkpoints of the models the targets load into), plus the gzip files of tests/fixtures/data (made by Python's zlib,
 // which writes the Huffman blocks this project has no encoder for). The output is committed;
 // run it again when a format changes:
 //   build/fuzz/fuzz_make_seeds tests/fixtures/data tests/fuzz/corpus
@@ -12,6 +12,7 @@
 #include "data/file.h"
 #include "data/idx.h"
 #include "fuzz_checkpoint_model.h"
+#include "fuzz_gan_model.h"
 
 namespace {
 
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
   for (std::size_t i = 0; i < values.size(); i++) values[i] = std::uint8_t(i * 37);
   const Bytes small_idx = nn::idx_encode({2, 3, 4}, values);
   const Bytes prose = bytes_of("To be, or not to be, that is the question:\nWhether 'tis nobler in the mind to suffer\n");
+  nn::GanSession gan;
+  if (!nn_fuzz::fuzz_gan_init(gan, 1)) return 1;
+  const Bytes gan_file = nn::gan_session_save(gan);
   const Bytes utf8 = bytes_of("na\xc3\xafve caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x99\x82\tend\r\n");
 
   const struct {
@@ -103,6 +107,7 @@ int main(int argc, char** argv) {
       {"text_corpus", "two-characters.txt", bytes_of("ab")},
       {"checkpoint", "adam.ckpt", checkpoint_of(nn::OptimizerKind::Adam, 0.25f)},
       {"checkpoint", "sgd.ckpt", checkpoint_of(nn::OptimizerKind::Sgd, -1.5f)},
+      {"gan_checkpoint", "gan.ckpt", gan_file},
   };
   for (const auto& seed : seeds) {
     std::string path = corpus + "/" + seed.target + "/" + seed.name;
