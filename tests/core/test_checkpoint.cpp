@@ -319,14 +319,16 @@ TEST_CASE("checkpoint file far larger than the model is refused before it is rea
   char path[] = "/tmp/nnlab_checkpoint_XXXXXX";
   int fd = mkstemp(path);
   REQUIRE(fd >= 0);
-  REQUIRE(ftruncate(fd, off_t(1) << 34) == 0);  // sparse: 16 GB of nothing on disk
+  // Sparse: 1 GB of nothing on disk. (Emscripten's ftruncate drops sizes of 4 GB and more.)
+  REQUIRE(ftruncate(fd, off_t(1) << 30) == 0);
   close(fd);
   Model target = make_model(lstm_layout(5, 9));
   fill(target, 3);
   std::vector<float> before = snapshot(target);
   nn::Status status = nn::checkpoint_load_file(path, target.arch, target.params, target.optim);
+  CAPTURE(status.error);
   CHECK(status.error.find(path) == 1);
-  CHECK(status.error.find("' is 17179869184 bytes, too large to be a checkpoint of this model") != std::string::npos);
+  CHECK(status.error.find("' is 1073741824 bytes, too large to be a checkpoint of this model") != std::string::npos);
   CHECK(snapshot(target) == before);
   std::remove(path);
 }
