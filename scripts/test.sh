@@ -72,7 +72,7 @@ step "fuzz" bash scripts/fuzz.sh "${NNLAB_FUZZ_SECONDS:-15}"
 
 echo
 # The closing line counts tests, not steps: every ctest test of the three suites, every browser
-# check, and the steps that are single checks (the two CLIs, the desktop window).
+# check, every fuzz target, and the steps that are single checks (the two CLIs, the desktop window).
 tests_passed=0 tests_failed=0
 for suite in native asan wasm; do
   summary=$(grep -h "tests passed" "$log_dir/$suite-tests.log" 2>/dev/null | tail -1)
