@@ -5,6 +5,8 @@
 # corpus stays there for the next run. Prints executions and findings per target; crashing
 # inputs land in build/fuzz/findings/TARGET/. Exits non-zero if any target found anything.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]      e.g. scripts/fuzz.sh 60 inflate checkpoint
+# NNLAB_FUZZ_WORK=DIR puts the corpus, findings and logs there instead of build/fuzz/, so that a
+# long run and the short one of scripts/test.sh can go on side by side.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$NNLAB_ROOT"
@@ -22,11 +24,12 @@ fi
 
 cmake --preset fuzz >/dev/null && cmake --build --preset fuzz -j "$(nproc)" || nnlab_die "building the fuzz targets failed"
 
+work="${NNLAB_FUZZ_WORK:-build/fuzz}"
 failed=0
 for target in "${targets[@]}"; do
   binary="build/fuzz/fuzz_$target"
   [[ -x "$binary" ]] || nnlab_die "no fuzz target named $target (tests/fuzz/fuzz_$target.cpp)"
-  corpus="build/fuzz/corpus/$target" findings="build/fuzz/findings/$target" log="build/fuzz/logs/$target.log"
+  corpus="$work/corpus/$target" findings="$work/findings/$target" log="$work/logs/$target.log"
   mkdir -p "$corpus" "$(dirname "$log")"
   rm -rf "$findings" && mkdir -p "$findings"
   cp -n "tests/fuzz/corpus/$target"/* "$corpus"/
