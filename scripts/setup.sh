@@ -15,6 +15,9 @@ packages=(build-essential cmake ninja-build pkg-config python3 dpkg-dev xz-utils
           fonts-inter fonts-jetbrains-mono)
 if (( want_tests )); then
   packages+=(chromium xvfb xauth libgl1-mesa-dri imagemagick)
+  # The fuzz targets (tests/fuzz/): libFuzzer and the sanitizers come with clang's runtime;
+  # zlib is the reference the inflater is checked against.
+  packages+=(clang-14 libclang-rt-14-dev zlib1g-dev)
 fi
 
 # node and npm may come from elsewhere than Debian (a newer build); only install them when absent.

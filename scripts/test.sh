@@ -2,7 +2,8 @@
 # Quick start, command 2: run every test. Installs whatever is missing first, then
 #   native build + doctest suite (ctest), the same suite under ASan+UBSan,
 #   wasm build + the same suite under node (ctest), the CLI natively and under node,
-#   the browser end-to-end test (Playwright + Chromium) and the desktop app under Xvfb.
+#   the browser end-to-end test (Playwright + Chromium), the desktop app under Xvfb, the CLI on
+#   damaged files, and every libFuzzer target for a few seconds (scripts/fuzz.sh runs them longer).
 # Screenshots land in build/e2e/. Exits non-zero if any step fails; every step runs regardless.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -66,10 +67,12 @@ step "wasm tests" ctest --preset wasm -j "$jobs"
 step "wasm cli" cli_usage node build/wasm/nnlab.js
 step "browser e2e" e2e
 step "desktop window" bash scripts/desktop_screenshot.sh build/native/nnlab-lab build/e2e/desktop.png
+step "fuzz build" bash -c "cmake --preset fuzz && cmake --build --preset fuzz -j $jobs"
+step "fuzz" bash scripts/fuzz.sh "${NNLAB_FUZZ_SECONDS:-15}"
 
 echo
 # The closing line counts tests, not steps: every ctest test of the three suites, every browser
-# check, and the steps that are single checks (the two CLIs, the desktop window).
+# check, every fuzz target, and the steps that are single checks (the two CLIs, the desktop window).
 tests_passed=0 tests_failed=0
 for suite in native asan wasm; do
   summary=$(grep -h "tests passed" "$log_dir/$suite-tests.log" 2>/dev/null | tail -1)
@@ -85,8 +88,15 @@ if [[ "$e2e_summary" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
   tests_passed=$((tests_passed + BASH_REMATCH[1]))
   tests_failed=$((tests_failed + BASH_REMATCH[2]))
 fi
+# Each fuzz target is a test: scripts/fuzz.sh ends its line with ok or FAILED.
+fuzz_passed=$(grep -c '^fuzz_.*: ok$' "$log_dir/fuzz.log" 2>/dev/null)
+fuzz_failed=$(grep -c '^fuzz_.*: FAILED' "$log_dir/fuzz.log" 2>/dev/null)
+echo "fuzz: ${fuzz_passed:-0} targets passed, ${fuzz_failed:-0} failed"
+tests_passed=$((tests_passed + ${fuzz_passed:-0}))
+tests_failed=$((tests_failed + ${fuzz_failed:-0}))
+[[ " ${failures[*]} " == *" fuzz "* ]] && (( ${fuzz_failed:-0} == 0 )) && tests_failed=$((tests_failed + 1))
 # A build that fails counts as a failed test: the tests it would have built never ran.
-for single in "native build" "asan build" "wasm build"; do
+for single in "native build" "asan build" "wasm build" "fuzz build"; do
   [[ " ${failures[*]} " == *" $single "* ]] && tests_failed=$((tests_failed + 1))
 done
 for single in "native cli" "wasm cli" "desktop window"; do

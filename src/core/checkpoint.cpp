@@ -2,6 +2,7 @@
 #include "core/checkpoint.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 #include "core/crc32.h"
@@ -86,6 +87,29 @@ std::string describe_shape(const std::vector<Dim>& shape) {
   return s + ")";
 }
 
+// Strings read from a file go into messages the UI shows: control bytes become '?' and a long
+// one is cut, so that a foreign file's tables cannot fill the screen with garbage.
+std::string printable(const std::string& s) {
+  constexpr std::size_t kMaxShown = 120;
+  std::string out;
+  for (std::size_t i = 0; i < s.size() && i < kMaxShown; i++) {
+    auto c = static_cast<unsigned char>(s[i]);
+    out += c < 0x20 || c == 0x7f ? '?' : s[i];
+  }
+  if (s.size() > kMaxShown) out += "... (" + std::to_string(s.size()) + " bytes)";
+  return out;
+}
+
+// Index of the first float in `data` (n floats, any alignment) that is NaN or infinite, or n.
+std::size_t first_non_finite(const std::uint8_t* data, std::size_t n) {
+  for (std::size_t i = 0; i < n; i++) {
+    float v;
+    std::memcpy(&v, data + i * sizeof v, sizeof v);
+    if (!std::isfinite(v)) return i;
+  }
+  return n;
+}
+
 std::string hex32(std::uint32_t v) {
   static const char digits[] = "0123456789abcdef";
   std::string s = "0x";
@@ -133,7 +157,7 @@ void check_arch_and_tensors(Reader& r, const ModelArch& arch, const ParamLayout&
   }
   if (!r.error().empty()) return;
   if (stored.kind != arch.kind || stored.hyper != arch.hyper)
-    return r.fail("checkpoint is for a different model: '" + arch_describe(stored) +
+    return r.fail("checkpoint is for a different model: '" + printable(arch_describe(stored)) +
                   "', the model in memory is '" + arch_describe(arch) + "'");
 
   const std::vector<TensorSpec>& tensors = layout.tensors();
@@ -148,7 +172,7 @@ void check_arch_and_tensors(Reader& r, const ModelArch& arch, const ParamLayout&
     if (!r.str(name, "a tensor name") || !r.u32(rank, "a tensor rank")) return;
     // A rank is small; one larger than the model's cannot match and must not size a vector.
     if (rank != t.shape.size())
-      return r.fail("tensor '" + name + "' has rank " + std::to_string(rank) + " in the checkpoint, '" +
+      return r.fail("tensor '" + printable(name) + "' has rank " + std::to_string(rank) + " in the checkpoint, '" +
                     t.name + "' has rank " + std::to_string(t.shape.size()) + " in the model");
     std::vector<std::uint32_t> shape(rank);
     bool same_shape = true;
@@ -159,10 +183,10 @@ void check_arch_and_tensors(Reader& r, const ModelArch& arch, const ParamLayout&
     std::uint64_t offset = 0;
     if (!r.u64(offset, "a tensor offset")) return;
     if (name != t.name || !same_shape)
-      return r.fail("checkpoint tensor '" + name + "' " + describe_shape(shape) +
+      return r.fail("checkpoint tensor '" + printable(name) + "' " + describe_shape(shape) +
                     " does not match the model's '" + t.name + "' " + describe_shape(t.shape));
     if (offset != t.offset)
-      return r.fail("checkpoint tensor '" + name + "' sits at float " + std::to_string(offset) +
+      return r.fail("checkpoint tensor '" + printable(name) + "' sits at float " + std::to_string(offset) +
                     ", the model's at " + std::to_string(t.offset));
   }
 }
@@ -243,8 +267,19 @@ Status checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arc
     return {"checkpoint data holds " + std::to_string(r.remaining()) + " bytes, the model needs " +
             std::to_string(data_bytes)};
 
-  // Everything matched: only now does the model change.
+  // A NaN or an infinity would only train into more of them; such a file comes from a run
+  // that diverged, and resuming from it is never what is wanted.
   const std::uint8_t* data = bytes.data() + kHeaderBytes + r.position();
+  if (std::size_t bad = first_non_finite(data, params.value.size()); bad < params.value.size()) {
+    std::string where = "padding";
+    for (const TensorSpec& t : params.layout.tensors())
+      if (bad >= t.offset && bad < t.offset + t.count) where = "tensor '" + t.name + "'";
+    return {"checkpoint holds a value that is not finite in " + where + " (saved from a run that diverged?)"};
+  }
+  if (first_non_finite(data + params.value.size() * sizeof(float), optim.moments.size()) < optim.moments.size())
+    return {"checkpoint holds optimizer state that is not finite (saved from a run that diverged?)"};
+
+  // Everything matched: only now does the model change.
   if (params.value.size() > 0) std::memcpy(params.value.data(), data, params.value.size() * sizeof(float));
   if (optim.moments.size() > 0)  // plain SGD keeps no state, and memcpy must not see null
     std::memcpy(optim.moments.data(), data + params.value.size() * sizeof(float),

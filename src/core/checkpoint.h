@@ -40,7 +40,8 @@ std::string arch_describe(const ModelArch& arch);           // "lstm hidden=5 vo
 std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStore& params,
                                           const OptimizerState& optim);
 // Restores params.value, the optimizer's moments and step from `bytes` if and only if every
-// field matches the model: architecture, tensor names and shapes, optimizer kind, sizes and CRC.
+// field matches the model (architecture, tensor names and shapes, optimizer kind, sizes and CRC)
+// and every stored float is finite.
 Status checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,
                                  ParamStore& params, OptimizerState& optim);
 

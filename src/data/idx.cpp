@@ -33,7 +33,7 @@ Status idx_parse(std::span<const std::uint8_t> bytes, IdxArray& out, std::size_t
     const std::uint8_t* p = &bytes[4 + 4 * std::size_t(d)];
     std::uint32_t dim = std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 | p[3];
     if (dim == 0) return Status::failure("IDX file has an empty dimension");
-    if (dim > max_values || total > max_values / dim)
+    if (dim > max_values || dim > std::uint32_t(INT32_MAX) || total > max_values / dim)
       return Status::failure("IDX file claims more than %zu values; refusing to load it", max_values);
     total *= dim;
     array.dims.push_back(int(dim));

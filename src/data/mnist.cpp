@@ -10,6 +10,12 @@ namespace {
 constexpr std::size_t kMaxImages = 1'000'000;
 constexpr std::size_t kMaxFileBytes = std::size_t(kMaxImages) * kMnistPixels + 1024;
 
+std::string describe_dims(const std::vector<int>& dims) {  // "(3, 27, 28)"
+  std::string s = "(";
+  for (std::size_t i = 0; i < dims.size(); i++) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + ")";
+}
+
 }  // namespace
 
 Status mnist_parse(std::span<const std::uint8_t> images, std::span<const std::uint8_t> labels, MnistSet& out) {
@@ -19,8 +25,9 @@ Status mnist_parse(std::span<const std::uint8_t> images, std::span<const std::ui
   status = idx_parse(labels, label_array, kMaxImages);
   if (!status.ok()) return Status::failure("labels: %s", status.error.c_str());
   if (image_array.dims.size() != 3 || image_array.dims[1] != kMnistSide || image_array.dims[2] != kMnistSide)
-    return Status::failure("images: expected (count, 28, 28), found a rank-%zu array", image_array.dims.size());
-  if (label_array.dims.size() != 1) return Status::failure("labels: expected a list, found a rank-%zu array", label_array.dims.size());
+    return Status::failure("images: expected (count, 28, 28), found %s", describe_dims(image_array.dims).c_str());
+  if (label_array.dims.size() != 1)
+    return Status::failure("labels: expected (count), found %s", describe_dims(label_array.dims).c_str());
   if (label_array.dims[0] != image_array.dims[0])
     return Status::failure("%d images but %d labels", image_array.dims[0], label_array.dims[0]);
   for (std::uint8_t label : label_array.values)

@@ -50,7 +50,7 @@ int utf8_decode(std::span<const std::uint8_t> bytes, std::size_t pos, std::uint3
 Status corpus_parse(std::span<const std::uint8_t> bytes, double train_fraction, TextCorpus& out) {
   if (bytes.empty()) return Status::failure("the text is empty");
   if (bytes.size() > kCorpusMaxBytes)
-    return Status::failure("the text has %zu MB; the limit is %zu MB", bytes.size() >> 20, kCorpusMaxBytes >> 20);
+    return Status::failure("the text has %zu bytes, more than the limit of %zu MB", bytes.size(), kCorpusMaxBytes >> 20);
   std::size_t start = bytes.size() >= 3 && bytes[0] == 0xef && bytes[1] == 0xbb && bytes[2] == 0xbf ? 3 : 0;  // BOM
 
   std::vector<std::uint32_t> code_points;

@@ -179,14 +179,11 @@ std::vector<std::uint8_t> nextword_session_save(const NextWordSession& s) {
 }
 
 Status nextword_session_load(NextWordSession& s, std::span<const std::uint8_t> bytes) {
-  // Into scratch buffers first: checkpoint_load vouches for the format, this for the values.
+  // Into scratch buffers first, so that the session changes only once the load succeeded.
   ParamStore params(s.model.params.layout);
   OptimizerState optim = optimizer_state_make(s.optim.kind, params.layout.size());
   if (Status st = checkpoint_load(bytes, nextword_arch(s.model.config), params, optim); !st.ok())
     return st;
-  if (!all_finite(params.value) || !all_finite(optim.moments))
-    return Status::failure("the checkpoint holds values that are not finite (saved from a run "
-                           "that diverged?)");
   assign_floats(s.model.params.value, params.value);
   assign_floats(s.optim.moments, optim.moments);
   s.optim.step = optim.step;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -280,4 +281,54 @@ TEST_CASE("checkpoint rejects absurd sizes without allocating them") {
     reseal(bytes);
     check_rejected(bytes, "malformed");
   }
+}
+
+TEST_CASE("checkpoint rejects values that are not finite, even under a valid CRC") {
+  Model saved = trained_model(1);
+  SUBCASE("a NaN weight") {
+    saved.params.value[saved.params.layout.find("wh")->offset + 3] = NAN;
+    check_rejected(nn::checkpoint_save(saved.arch, saved.params, saved.optim),
+                   "checkpoint holds a value that is not finite in tensor 'wh' (saved from a run that diverged?)");
+  }
+  SUBCASE("an infinite moment") {
+    saved.optim.moments[saved.optim.moments.size() - 1] = INFINITY;
+    check_rejected(nn::checkpoint_save(saved.arch, saved.params, saved.optim),
+                   "checkpoint holds optimizer state that is not finite");
+  }
+}
+
+TEST_CASE("checkpoint messages show a foreign file's strings tamed") {
+  // A model kind of 300 bytes with control characters in it, as another program's file might
+  // hold: the message shows the start of it, printable, and says how long it was.
+  Model other = trained_model(1);
+  other.arch.kind = std::string(300, 'x');
+  other.arch.kind[1] = '\n';
+  other.arch.kind[2] = '\x1b';
+  nn::Status status;
+  Model target = make_model(lstm_layout(5, 9));
+  status = nn::checkpoint_load(nn::checkpoint_save(other.arch, other.params, other.optim), target.arch,
+                               target.params, target.optim);
+  CAPTURE(status.error);
+  CHECK(status.error.find("checkpoint is for a different model: 'x??xxx") == 0);
+  CHECK(status.error.find("... (317 bytes)'") != std::string::npos);  // the kind and " hidden=5 vocab=9"
+  CHECK(status.error.find('\n') == std::string::npos);
+  CHECK(status.error.size() < 300);
+}
+
+TEST_CASE("checkpoint file far larger than the model is refused before it is read") {
+  char path[] = "/tmp/nnlab_checkpoint_XXXXXX";
+  int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  // Sparse: 1 GB of nothing on disk. (Emscripten's ftruncate drops sizes of 4 GB and more.)
+  REQUIRE(ftruncate(fd, off_t(1) << 30) == 0);
+  close(fd);
+  Model target = make_model(lstm_layout(5, 9));
+  fill(target, 3);
+  std::vector<float> before = snapshot(target);
+  nn::Status status = nn::checkpoint_load_file(path, target.arch, target.params, target.optim);
+  CAPTURE(status.error);
+  CHECK(status.error.find(path) == 1);
+  CHECK(status.error.find("' is 1073741824 bytes, too large to be a checkpoint of this model") != std::string::npos);
+  CHECK(snapshot(target) == before);
+  std::remove(path);
 }

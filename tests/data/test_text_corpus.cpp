@@ -43,8 +43,15 @@ TEST_CASE("corpus: bad text gets a message and the loaded corpus stays") {
     CHECK(status.error.find(expected_words) != std::string::npos);
     CHECK(corpus.tokens == tokens);
   };
-  rejected({}, "empty");
+  rejected({}, "the text is empty");
+  rejected({0xef, 0xbb, 0xbf}, "the text is empty");  // a byte-order mark and nothing else
+  rejected(bytes_of("a"), "the text uses a single character; there is nothing to predict");
   rejected(bytes_of("aaaaaaa"), "single character");
+  rejected({'P', 'K', 3, 4}, "the file looks binary (control character 0x03 at offset 2)");  // a zip archive
+  rejected({'a', 'b', 0x7f}, "control character 0x7f at offset 2");
+  rejected({'a', 'b', 0xe9, 't', 0xe9}, "the file is not UTF-8 text (invalid byte 0xe9 at offset 2)");  // Latin-1
+  rejected({0xf4, 0x90, 0x80, 0x80}, "not UTF-8");   // past U+10FFFF
+  rejected({'a', 0x80, 'b'}, "invalid byte 0x80 at offset 1");  // a continuation byte alone
   rejected({'a', 'b', 0, 'c'}, "binary");
   rejected({'a', 0xff, 'b'}, "not UTF-8");
   rejected({'a', 0xc3}, "not UTF-8");                // cut inside a character
@@ -53,6 +60,7 @@ TEST_CASE("corpus: bad text gets a message and the loaded corpus stays") {
   std::vector<std::uint8_t> many;
   for (std::uint32_t c = 0x4e00; c < 0x4e00 + 600; c++)
     many.insert(many.end(), {std::uint8_t(0xe0 | (c >> 12)), std::uint8_t(0x80 | ((c >> 6) & 0x3f)), std::uint8_t(0x80 | (c & 0x3f))});
-  rejected(many, "distinct characters");
-  rejected(std::vector<std::uint8_t>(nn::kCorpusMaxBytes + 1, 'a'), "limit");
+  rejected(many, "the text uses 600 distinct characters; the limit is 512");
+  rejected(std::vector<std::uint8_t>(nn::kCorpusMaxBytes + 1, 'a'),
+           "the text has 67108865 bytes, more than the limit of 64 MB");
 }
