@@ -1,6 +1,7 @@
 #include "core/thread_pool.h"
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -34,13 +35,17 @@ void spin_pause() {
 }  // namespace
 
 struct ThreadPool::Shared {
-  // The loop being run. Written by the caller before it bumps `generation` (release), read by the
-  // workers after they see the new generation (acquire).
+  // The loop being run. Written by the caller before it publishes the loop, read by whoever
+  // claims one of its ranges: the loop cannot end, nor the next one be written, while a claimed
+  // range runs.
   void (*task)(void*, int, int) = nullptr;
   void* ctx = nullptr;
   int count = 0, chunks = 0;
-  std::atomic<unsigned> generation{0};
-  std::atomic<int> pending{0};  // workers that have not finished the current loop
+  // The loop's generation (bits 32-63), its number of ranges (16-31) and the next range to hand
+  // out (0-15), in one word: a worker that wakes up late can never claim a range of a later loop
+  // by mistake, and reads nothing of the loop before its claim succeeds.
+  std::atomic<std::uint64_t> claim{0};
+  std::atomic<int> unfinished{0};  // ranges 1..chunks-1 not done yet
   std::atomic<int> sleepers{0};
   std::atomic<bool> stop{false};
 
@@ -49,35 +54,52 @@ struct ThreadPool::Shared {
   std::mutex loop_mutex;  // one loop at a time when several threads share a pool
   std::vector<std::thread> workers;
 
+  static unsigned generation_of(std::uint64_t word) { return unsigned(word >> 32); }
+
+  // Claims and runs ranges of loop `generation` until none is left.
+  void run_ranges(unsigned generation) {
+    std::uint64_t word = claim.load(std::memory_order_acquire);
+    for (;;) {
+      if (generation_of(word) != generation) return;
+      const int range = int(word & 0xFFFFu);
+      if (range >= int((word >> 16) & 0xFFFFu)) return;
+      if (!claim.compare_exchange_weak(word, word + 1, std::memory_order_acq_rel, std::memory_order_acquire))
+        continue;
+      task(ctx, range_begin(count, chunks, range), range_begin(count, chunks, range + 1));
+      unfinished.fetch_sub(1, std::memory_order_release);
+      word = claim.load(std::memory_order_acquire);
+    }
+  }
+
   // Waits until the generation differs from `seen`: spins, then sleeps.
   unsigned wait_for_loop(unsigned seen) {
     for (int i = 0; i < kSpinRounds; i++) {
-      unsigned g = generation.load(std::memory_order_acquire);
+      unsigned g = generation_of(claim.load(std::memory_order_acquire));
       if (g != seen || stop.load(std::memory_order_relaxed)) return g;
       spin_pause();
     }
     std::unique_lock lock(mutex);
     sleepers.fetch_add(1, std::memory_order_seq_cst);
     wake.wait(lock, [&] {
-      return generation.load(std::memory_order_acquire) != seen || stop.load(std::memory_order_relaxed);
+      return generation_of(claim.load(std::memory_order_seq_cst)) != seen || stop.load(std::memory_order_relaxed);
     });
     sleepers.fetch_sub(1, std::memory_order_relaxed);
-    return generation.load(std::memory_order_acquire);
+    return generation_of(claim.load(std::memory_order_acquire));
   }
 
-  void worker_loop(int id) {
+  void worker_loop() {
     t_inside_loop = true;
     unsigned seen = 0;
     for (;;) {
       seen = wait_for_loop(seen);
       if (stop.load(std::memory_order_relaxed)) return;
-      if (id < chunks) task(ctx, range_begin(count, chunks, id), range_begin(count, chunks, id + 1));
-      pending.fetch_sub(1, std::memory_order_release);
+      run_ranges(seen);
     }
   }
 
-  void publish(unsigned next) {
-    generation.store(next, std::memory_order_seq_cst);
+  // Makes `ranges` ranges of loop `generation` claimable from range 1 on (the caller runs range 0).
+  void publish(unsigned generation, int ranges) {
+    claim.store(std::uint64_t(generation) << 32 | std::uint64_t(ranges) << 16 | 1u, std::memory_order_seq_cst);
     // A worker that read the old generation under the mutex and is about to sleep has already
     // counted itself in `sleepers` (seq_cst on both sides): it cannot miss this notify.
     if (sleepers.load(std::memory_order_seq_cst) > 0) {
@@ -88,15 +110,15 @@ struct ThreadPool::Shared {
 };
 
 ThreadPool::ThreadPool(int num_threads)
-    : num_threads_(num_threads < 1 ? 1 : num_threads), shared_(std::make_unique<Shared>()) {
-  for (int id = 1; id < num_threads_; id++)
-    shared_->workers.emplace_back([s = shared_.get(), id] { s->worker_loop(id); });
+    : num_threads_(num_threads < 1 ? 1 : num_threads > 0xFFFF ? 0xFFFF : num_threads),
+      shared_(std::make_unique<Shared>()) {
+  for (int id = 1; id < num_threads_; id++) shared_->workers.emplace_back([s = shared_.get()] { s->worker_loop(); });
 }
 
 ThreadPool::~ThreadPool() {
   Shared& s = *shared_;
   s.stop.store(true, std::memory_order_relaxed);
-  s.publish(s.generation.load() + 1);
+  s.publish(Shared::generation_of(s.claim.load()) + 1, 0);
   for (std::thread& w : s.workers) w.join();
 }
 
@@ -113,14 +135,16 @@ void ThreadPool::run(int count, void (*task)(void* ctx, int begin, int end), voi
   s.ctx = ctx;
   s.count = count;
   s.chunks = chunks;
-  s.pending.store(int(s.workers.size()), std::memory_order_relaxed);
-  s.publish(s.generation.load(std::memory_order_relaxed) + 1);
+  s.unfinished.store(chunks - 1, std::memory_order_relaxed);
+  const unsigned generation = Shared::generation_of(s.claim.load(std::memory_order_relaxed)) + 1;
+  s.publish(generation, chunks);
   t_inside_loop = true;
   task(ctx, 0, range_begin(count, chunks, 1));
+  s.run_ranges(generation);  // whatever the workers have not started
   t_inside_loop = false;
-  // The workers' shares take about as long as ours: spin, yielding now and then so that a
-  // worker descheduled on a busy machine gets the core back.
-  for (int i = 0; s.pending.load(std::memory_order_acquire) != 0; i++) {
+  // Only ranges that workers are running are left: spin, yielding now and then so that a
+  // descheduled worker gets a core back.
+  for (int i = 0; s.unfinished.load(std::memory_order_acquire) != 0; i++) {
     if (i % 256 == 255)
       std::this_thread::yield();
     else

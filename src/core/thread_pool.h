@@ -14,9 +14,11 @@ class ThreadPool {
 
   int num_threads() const { return num_threads_; }
 
-  // Splits [0, count) into at most num_threads() contiguous ranges and calls fn(begin, end) once
-  // per range, range t on thread t (the caller is thread 0): the same split every time for the
-  // same count. Returns when every range is done. From inside fn, nested loops run inline.
+  // Splits [0, count) into at most num_threads() contiguous ranges, the same split every time for
+  // the same count, and calls fn(begin, end) once per range. The caller runs range 0 and then
+  // takes any range no worker has started yet, so a worker that the OS has not scheduled (a busy
+  // machine) delays nothing. Returns when every range is done. From inside fn, nested loops run
+  // inline.
   template <class Fn>
   void parallel_for(int count, Fn&& fn) {
     run(count, [](void* ctx, int begin, int end) { (*static_cast<Fn*>(ctx))(begin, end); }, &fn);

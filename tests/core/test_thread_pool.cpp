@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -28,7 +29,7 @@ TEST_CASE("parallel_for covers every index exactly once, for any count and threa
   }
 }
 
-TEST_CASE("parallel_for splits into contiguous ranges, range t on thread t") {
+TEST_CASE("parallel_for splits into contiguous ranges, the same every time; the caller runs range 0") {
   nn::ThreadPool pool(3);
   std::mutex m;
   std::vector<std::pair<int, int>> ranges;
@@ -70,4 +71,19 @@ TEST_CASE("the default pool starts with 1 thread and can be resized") {
   CHECK(sum == 4950);
   nn::set_num_threads(0);
   CHECK(nn::num_threads() == 1);
+}
+
+TEST_CASE("back-to-back loops, with workers spinning, sleeping or late, each run every range once") {
+  // Ranges are handed out by claims that carry the loop's generation: a worker waking up late
+  // must never run a range of the wrong loop, nor a range twice.
+  nn::ThreadPool pool(3);
+  std::vector<int> hits(7);
+  for (int loop = 0; loop < 20000; loop++) {
+    std::fill(hits.begin(), hits.end(), 0);
+    pool.parallel_for(7, [&](int begin, int end) {
+      for (int i = begin; i < end; i++) hits[i]++;
+    });
+    for (int i = 0; i < 7; i++) REQUIRE(hits[i] == 1);
+    if (loop % 5000 == 4999) std::this_thread::sleep_for(std::chrono::milliseconds(5));  // let them sleep
+  }
 }
