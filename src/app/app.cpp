@@ -10,6 +10,7 @@
 #include "app/embedded_files.h"
 #include "app/file_transfer.h"
 #include "app/gl.h"
+#include "app/local_store.h"
 #include "app/style.h"
 #include "app/ui_probe.h"
 #include "data/file.h"
@@ -175,6 +176,7 @@ bool app_init(App& app, const AppOptions& options) {
   ImGui_ImplSDL2_InitForOpenGL(app.window, app.gl_context);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   if (!heatmap_renderer_init(app.heatmap_renderer)) return false;
+  store_open();
   return true;
 }
 
@@ -223,6 +225,7 @@ void frame(App& app) {
     load_fonts(app, pixel_ratio);
     had_input = true;
   }
+  panels_autosave(app);
   const double now = seconds_now();
   if (!frame_due(app, had_input, now)) {
 #if !defined(__EMSCRIPTEN__)

@@ -18,6 +18,7 @@
 #include "data/text_corpus.h"
 #include "models/charrnn.h"
 #include "train/metrics.h"
+#include "train/saved_run.h"
 #include "train/train_options.h"
 
 namespace nn {
@@ -69,13 +70,22 @@ Status charrnn_session_step(CharRnnSession& session);
 float charrnn_session_validate(CharRnnSession& session);
 
 // Checkpoints (core/checkpoint.h). Loading accepts only a file of the same cell, layers, hidden
-// size, vocabulary (its characters, not just their number) and optimizer; otherwise the session
-// is untouched and the Status says what differs. A loaded session resumes at the file's step.
+// size, vocabulary (its characters, not just their number) and optimizer, holding only finite
+// values; otherwise the session is untouched and the Status says what differs. A loaded session resumes at the file's step.
 // The file versions save atomically; the in-memory ones serve the browser (download, upload).
 Status charrnn_session_save(const CharRnnSession& session, const std::string& path);
 Status charrnn_session_load(CharRnnSession& session, const std::string& path);
 std::vector<std::uint8_t> charrnn_session_save(const CharRnnSession& session);
 Status charrnn_session_load(CharRnnSession& session, std::span<const std::uint8_t> bytes);
+
+// The session as a saved run (saved_run.h): checkpoint, options, configuration (cell, layers,
+// hidden, seq, batch), step and both bits-per-character histories.
+SavedRun charrnn_session_saved_run(const CharRnnSession& session);
+// The configuration a saved run was trained with (the vocabulary comes from its text).
+Status charrnn_saved_config(const SavedRun& run, CharRnnConfig& config);
+// Back to where a saved run stopped, all or nothing: the session must come from
+// charrnn_session_init with the run's configuration, options and text.
+Status charrnn_session_resume(CharRnnSession& session, const SavedRun& run);
 
 // Text to token ids; fails on the first character the corpus does not contain.
 Status charrnn_session_tokens(const CharRnnSession& session, std::string_view text,

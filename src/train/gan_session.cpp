@@ -1,6 +1,5 @@
 #include "train/gan_session.h"
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -126,20 +125,6 @@ ModelArch discriminator_arch(const GanConfig& c) {
                   {"hidden", std::to_string(c.d_hidden1) + "," + std::to_string(c.d_hidden2)}}};
   add_activation_keys(arch, c, false);
   return arch;
-}
-
-// Written to a temporary file renamed over `path`, so a failed save leaves the old file whole.
-Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string temporary = path + ".tmp";
-  std::FILE* f = std::fopen(temporary.c_str(), "wb");
-  if (!f) return Status::failure("cannot write '%s': %s", temporary.c_str(), std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return Status::failure("cannot write '%s': %s", path.c_str(), std::strerror(errno));
-  }
-  return Status::success();
 }
 
 // The file size a checkpoint's header records (checkpoint.h: magic 8 bytes, u32 version, u64).
@@ -320,6 +305,9 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   if (!status.ok()) return Status::failure("generator: %s", status.error.c_str());
   status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
   if (!status.ok()) return Status::failure("discriminator: %s", status.error.c_str());
+  for (const FloatBuffer* buffer : {&g.value, &d.value, &g_optim.moments, &d_optim.moments})
+    if (buffer->size() > 0 && !std::isfinite(vec_sum(buffer->data(), int(buffer->size()))))
+      return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   copy_floats(s.model.g.value, g.value);
   copy_floats(s.model.d.value, d.value);
   copy_floats(s.g_optim.moments, g_optim.moments);
@@ -329,6 +317,42 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   s.iteration = long(g_optim.step);
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
   s.last_good = GanSnapshot{};
+  return Status::success();
+}
+
+namespace {
+
+constexpr const char* kGanMetricNames[4] = {"d_loss", "g_loss", "d_real", "d_fake"};
+
+}  // namespace
+
+SavedRun gan_session_saved_run(const GanSession& s) {
+  SavedRun run;
+  saved_run_put_options(run, s.options);
+  saved_run_set(run, "k", double(s.config.d_steps));
+  saved_run_set(run, "step", double(s.iteration));
+  const MetricSeries* series[4] = {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake};
+  for (int i = 0; i < 4; i++) run.metrics.emplace_back(kGanMetricNames[i], *series[i]);
+  run.checkpoint = gan_session_save(s);
+  return run;
+}
+
+Status gan_saved_config(const SavedRun& run, GanConfig& config) {
+  long k = 0;
+  if (Status status = saved_run_get(run, "k", k); !status.ok()) return status;
+  if (k < 1 || k > 100) return Status::failure("the saved run's k (%ld) is out of range", k);
+  config.d_steps = int(k);
+  return Status::success();
+}
+
+Status gan_session_resume(GanSession& s, const SavedRun& run) {
+  if (Status status = gan_session_load(s, run.checkpoint); !status.ok()) return status;
+  MetricSeries* series[4] = {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake};
+  for (int i = 0; i < 4; i++)
+    if (const MetricSeries* saved = saved_run_metric(run, kGanMetricNames[i])) {
+      *series[i] = *saved;
+      truncate_after(*series[i], float(s.iteration));
+    }
   return Status::success();
 }
 

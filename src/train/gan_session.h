@@ -13,6 +13,7 @@
 #include "data/mnist.h"
 #include "models/gan.h"
 #include "train/metrics.h"
+#include "train/saved_run.h"
 #include "train/train_options.h"
 
 namespace nn {
@@ -87,12 +88,21 @@ void gan_session_sample(const GanSession& session, Rng& rng, int n, float* out);
 // Both networks with their optimizer states. The file holds two checkpoints (core/checkpoint.h)
 // one after the other, the generator's first; the iteration count is the generator's step.
 // A file that does not match the session's configuration (sizes, activations, pixel range: the
-// textbook GAN's is refused by the default one and the other way round) is refused and changes
-// nothing.
+// textbook GAN's is refused by the default one and the other way round), or holds values that are
+// not finite, is refused and changes nothing.
 Status gan_session_save(const GanSession& session, const std::string& path);
 Status gan_session_load(GanSession& session, const std::string& path);
 // The same in memory, for the browser's downloads and uploads.
 std::vector<std::uint8_t> gan_session_save(const GanSession& session);
 Status gan_session_load(GanSession& session, std::span<const std::uint8_t> bytes);
+
+// The session as a saved run (saved_run.h): both networks' checkpoint, options, k ("k"), the
+// iteration ("step") and the four metric histories.
+SavedRun gan_session_saved_run(const GanSession& session);
+// k of a saved run, into `config` (the rest of the configuration is the checkpoint's to match).
+Status gan_saved_config(const SavedRun& run, GanConfig& config);
+// Back to where a saved run stopped, all or nothing: the session must come from gan_session_init
+// with the run's configuration and options. The data cursor starts a new shuffled epoch.
+Status gan_session_resume(GanSession& session, const SavedRun& run);
 
 }  // namespace nn

@@ -22,6 +22,30 @@ void TrainingWorker::stop() {
   }
   wake_.notify_all();
   thread_.join();
+  std::lock_guard<std::mutex> lock(command_mutex_);
+  jobs_.clear();
+}
+
+void TrainingWorker::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_all();
+}
+
+void TrainingWorker::run_jobs() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::lock_guard<std::mutex> lock(command_mutex_);
+      if (jobs_.empty() || mode_ == Mode::Stopping) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    std::lock_guard<std::mutex> lock(session_mutex_);
+    job();
+  }
 }
 
 void TrainingWorker::run() {
@@ -76,9 +100,11 @@ void TrainingWorker::loop() {
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(command_mutex_);
-      wake_.wait(lock, [this] { return mode_ != Mode::Paused; });
+      wake_.wait(lock, [this] { return mode_ != Mode::Paused || !jobs_.empty(); });
       if (mode_ == Mode::Stopping) return;
     }
+    run_jobs();
+    if (mode_.load() == Mode::Paused) continue;
     Status status;
     Clock::time_point step_start = Clock::now();
     bool finished = false;
@@ -125,7 +151,14 @@ void TrainingWorker::loop() {
     if (rate > 0.0 && mode_ == Mode::Running) {
       std::unique_lock<std::mutex> lock(command_mutex_);
       auto next = step_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
-      wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running; });
+      // Jobs posted during the wait run at once; the wait goes on after them.
+      wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running || !jobs_.empty(); });
+      while (!jobs_.empty() && mode_ == Mode::Running) {
+        lock.unlock();
+        run_jobs();
+        lock.lock();
+        wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running || !jobs_.empty(); });
+      }
     }
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (mode_ == Mode::SingleStep || (!status.ok() && mode_ == Mode::Running)) mode_ = Mode::Paused;

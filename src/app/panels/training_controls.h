@@ -57,7 +57,12 @@ void apply_optimizer_controls(const TrainingControls& controls, OptimizerConfig&
 bool take_opened_checkpoint(const OpenedFile& file, TrainingWorker& worker,
                             const std::function<Status(std::span<const std::uint8_t>)>& load, std::string& message);
 
-// A banner for the worker's last error (divergence...), with a button to dismiss it.
-void training_error_banner(TrainingWorker& worker);
+// A banner for the worker's last error (a divergence: what happened, where training went back to,
+// what to change), with a button to dismiss it and, given the controls, one that lowers the
+// learning rate tenfold: true when that was pressed (the panel applies the controls).
+bool training_error_banner(TrainingWorker& worker, const char* probe_name, TrainingControls* controls = nullptr);
+
+// The outcome of the last save, load or reset: errors (a refused checkpoint...) stand out.
+void panel_message(const char* probe_name, const std::string& message, bool error);
 
 }  // namespace nn
