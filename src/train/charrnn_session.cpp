@@ -101,6 +101,8 @@ Status roll_back(CharRnnSession& s, const char* what) {
 
 }  // namespace
 
+float charrnn_loss_limit(const CharRnnConfig& config) { return 10.0f * std::log(float(config.vocab)); }
+
 TrainOptions charrnn_default_options() {
   TrainOptions options;
   options.optimizer.kind = OptimizerKind::Adam;
@@ -160,6 +162,7 @@ Status charrnn_session_step(CharRnnSession& s) {
   params.zero_grad();
   float loss = charrnn_forward(s.model, s.acts, s.inputs.data(), s.targets.data(), B, T);
   if (!std::isfinite(loss)) return roll_back(s, "the loss is not finite");
+  if (loss > charrnn_loss_limit(s.config)) return roll_back(s, "the loss is ten times that of a uniform guess");
   // These weights gave a finite loss: a fair point to come back to.
   if (s.step % kCharRnnSnapshotInterval == 0) take_snapshot(s);
   charrnn_backward(s.model, s.acts);

@@ -34,6 +34,12 @@ inline constexpr int kCharRnnValidationWindows = 200;
 // those steps costs little. (The copy itself, 1.3 MB for the default model, is cheap either way.)
 inline constexpr int kCharRnnSnapshotInterval = 50;
 
+// The loss (nats per character) above which training counts as diverged: ten times that of a
+// uniform guess, ln V. A far too large step does not always overflow: with the gradient clipped,
+// Adam at learning rate 1e30 moves every weight by about 1e30 and the loss settles near 2e31
+// bits per character, finite. A model that learns starts near ln V and only goes down.
+float charrnn_loss_limit(const CharRnnConfig& config);
+
 // The demo's defaults: Adam, learning rate 2e-3.
 TrainOptions charrnn_default_options();
 
@@ -62,8 +68,9 @@ Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config
                             const TrainOptions& options);
 
 // One batch: forward, backward, clip, optimizer step; appends to train_bpc. If the loss, the
-// gradient or the updated weights are not finite, the session goes back to its last snapshot
-// (at most kCharRnnSnapshotInterval steps earlier) and the Status says so.
+// gradient or the updated weights are not finite, or the loss is above charrnn_loss_limit, the
+// session goes back to its last snapshot (at most kCharRnnSnapshotInterval steps earlier) and the
+// Status says so.
 Status charrnn_session_step(CharRnnSession& session);
 
 // Bits per character over the validation windows; appends it to val_bpc.

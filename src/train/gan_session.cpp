@@ -44,13 +44,13 @@ void truncate_after(MetricSeries& series, float step) {
   }
 }
 
-// Returns to the last snapshot and reports the divergence.
-Status diverge(GanSession& s, const char* which) {
+// Returns to the last snapshot and reports the divergence: `which` network, `what` went wrong.
+Status diverge(GanSession& s, const char* which, const char* what = "loss or weights are not finite") {
   const GanSnapshot& snap = s.last_good;
   long failed_at = s.iteration;
   if (snap.iteration < 0)
-    return Status::failure("training diverged at iteration %ld (the %s's loss or weights are not finite). Try a "
-                           "lower learning rate than %g.", failed_at, which, s.options.optimizer.lr);
+    return Status::failure("training diverged at iteration %ld (the %s's %s). Try a lower learning rate than %g.",
+                           failed_at, which, what, s.options.optimizer.lr);
   copy_floats(s.model.g.value, snap.g);
   copy_floats(s.model.d.value, snap.d);
   copy_floats(s.g_optim.moments, snap.g_moments);
@@ -60,9 +60,9 @@ Status diverge(GanSession& s, const char* which) {
   s.iteration = snap.iteration;
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) truncate_after(*m, float(snap.iteration));
   return Status::failure(
-      "training diverged at iteration %ld (the %s's loss or weights are not finite); both networks are back at "
-      "iteration %ld. Try a lower learning rate than %g.",
-      failed_at, which, snap.iteration, s.options.optimizer.lr);
+      "training diverged at iteration %ld (the %s's %s); both networks are back at iteration %ld. Try a lower "
+      "learning rate than %g.",
+      failed_at, which, what, snap.iteration, s.options.optimizer.lr);
 }
 
 // A finite loss does not prove the update that follows it sane: an infinite gradient turns weights
@@ -198,6 +198,7 @@ Status gan_session_step(GanSession& s) {
     gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
     stats = gan_discriminator_gradient(m, s.run, s.real.data(), s.run.z, c.batch);
     if (!std::isfinite(stats.loss)) return diverge(s, "discriminator");
+    if (stats.loss > kGanLossLimit) return diverge(s, "discriminator", "loss is far above any a learning GAN has");
     // This first loss went through both networks as they are now: proof enough that they are
     // good to return to.
     if (k == 0 && (s.iteration % kSnapshotEvery == 0 || s.last_good.iteration < 0)) snapshot_take(s);
@@ -207,6 +208,7 @@ Status gan_session_step(GanSession& s) {
   gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
   float g_loss = gan_generator_gradient(m, s.run, s.run.z, c.batch, nullptr);
   if (!std::isfinite(g_loss)) return diverge(s, "generator");
+  if (g_loss > kGanLossLimit) return diverge(s, "generator", "loss is far above any a learning GAN has");
   optimizer_step(opt, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
   if (!all_finite(m.g)) return diverge(s, "generator");
   s.iteration++;

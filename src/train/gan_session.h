@@ -20,6 +20,11 @@ namespace nn {
 
 inline constexpr int kGanGridSide = 8;  // the preview shows an 8x8 grid of digits
 inline constexpr int kGanGridPixels = kGanGridSide * kMnistSide;  // 224 pixels a side
+// A loss above this counts as divergence, finite or not. A GAN that learns keeps both losses
+// below about 10 (a D that says one half everywhere scores 1.39); a far too large step makes the
+// logits, and with them the losses, grow in proportion to the learning rate without overflowing
+// (learning rate 10: losses near 1e8 and 1e11 within 30 iterations, every value finite).
+inline constexpr float kGanLossLimit = 1000.0f;
 
 // Adam, learning rate 2e-4, beta1 0.5 (Radford et al. 2015), for both players.
 TrainOptions gan_default_options();
@@ -60,9 +65,10 @@ Status gan_session_init(GanSession& session, const GanConfig& config, MnistSet t
                         const TrainOptions& options);
 
 // One iteration of Algorithm 1: k discriminator updates, each on a fresh batch of real images
-// and noise, then one generator update on fresh noise. If a loss is not finite, both networks
-// and their optimizer states return to the last snapshot (taken every few iterations) and the
-// Status says so and advises a lower learning rate.
+// and noise, then one generator update on fresh noise. If a loss is not finite or above
+// kGanLossLimit, or an update leaves a weight that is not finite, both networks and their
+// optimizer states return to the last snapshot (taken every few iterations) and the Status says
+// so and advises a lower learning rate.
 Status gan_session_step(GanSession& session);
 
 // Steps until budget_ms has passed, at least once, stopping at the first failure: what a UI frame
