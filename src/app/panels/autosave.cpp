@@ -119,6 +119,11 @@ void autosave_tick(Autosave& save, TrainingWorker& worker) {
 
 void autosave_request(Autosave& save) { save.wanted = true; }
 
+void autosave_new_model(Autosave& save) {
+  save.wanted = true;
+  save.resumed_step = -1;
+}
+
 void autosave_set_extra(Autosave& save, const std::string& key, const std::string& value) {
   std::lock_guard<std::mutex> lock(save.mutex);
   for (auto& [k, v] : save.extra)
@@ -158,41 +163,47 @@ void autosave_clear(Autosave& save) {
   save.trained_seconds = 0.0;
 }
 
-bool autosave_controls(Autosave& save, const char* probe_name) {
-  const std::string probe = probe_name;
-  bool start_fresh = false;
+void autosave_button(Autosave& save, const char* probe_name) {
   ImGui::BeginDisabled(!save.enabled);
   if (ImGui::Button(kSaveLabel)) autosave_request(save);
   ImGui::EndDisabled();
-  ui_probe_item(probe + ".save_in_browser");
-  ImGui::SameLine();
-  const std::string error = !save.error.empty() ? save.error : store_error();
-  if (!error.empty()) {
-    ImGui::TextColored(kWarningColor, "%s", error.c_str());
-    ui_probe_text(probe + ".save_error", error);
-  } else if (save.capturing || save.write_number > 0) {
-    ImGui::TextDisabled("saving...");
-  } else if (save.saved_step >= 0) {
-    ImGui::TextDisabled("saved in %s at %s (%s %ld); saved again every %.0f s of training and on pause",
-                        store_where().c_str(), clock_time(save.saved_at).c_str(), save.unit, save.saved_step,
-                        kAutosaveSeconds);
-  } else {
-    ImGui::TextDisabled("kept in %s every %.0f s of training and on pause", store_where().c_str(), kAutosaveSeconds);
-  }
+  ui_probe_item(std::string(probe_name) + ".save_in_browser");
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("Kept in %s every %.0f s of training and on pause; a reload resumes from it", store_where().c_str(),
+                      kAutosaveSeconds);
+}
+
+bool autosave_status(Autosave& save, const char* probe_name) {
+  const std::string probe = probe_name;
   ui_probe_value(probe + ".saves", double(save.saves));
   ui_probe_value(probe + ".saved_step", double(save.saved_step));
   ui_probe_value(probe + ".saved_loss", save.saved_step >= 0 ? save.saved_loss : NAN);
   ui_probe_value(probe + ".resumed_step", double(save.resumed_step));
-  if (save.resumed_step >= 0) {
-    char text[128];
-    std::snprintf(text, sizeof text, "Resumed from %s %ld, saved %s.", save.unit, save.resumed_step,
-                  clock_time(save.resumed_saved_at).c_str());
-    ImGui::TextColored(kAccentColor, "%s", text);
-    ui_probe_text(probe + ".resumed", text);
+  const std::string error = !save.error.empty() ? save.error : store_error();
+  if (!error.empty()) {
+    ui_probe_text(probe + ".save_error", error);
+    ImGui::TextColored(kWarningColor, "not saved: %s", error.c_str());
+    return false;
+  }
+  std::string saved;
+  if (save.capturing || save.write_number > 0) saved = "saving...";
+  else if (save.saved_step >= 0) saved = "saved " + clock_time(save.saved_at) + " (" + save.unit + " " + std::to_string(save.saved_step) + ")";
+  if (save.resumed_step < 0) {
+    ImGui::TextDisabled("%s", saved.c_str());
+    return false;
+  }
+  char resumed[128];
+  std::snprintf(resumed, sizeof resumed, "Resumed from %s %ld, saved %s.", save.unit, save.resumed_step,
+                clock_time(save.resumed_saved_at).c_str());
+  ui_probe_text(probe + ".resumed", resumed);
+  ImGui::TextColored(kAccentColor, "%s", resumed);
+  ImGui::SameLine();
+  bool start_fresh = ImGui::SmallButton("Start fresh");
+  ui_probe_item(probe + ".start_fresh");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the saved run and start again from a new model");
+  if (!saved.empty()) {
     ImGui::SameLine();
-    if (ImGui::SmallButton("Start fresh")) start_fresh = true;
-    ui_probe_item(probe + ".start_fresh");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the saved run and start again from a new model");
+    ImGui::TextDisabled("%s", saved.c_str());
   }
   return start_fresh;
 }

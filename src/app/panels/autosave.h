@@ -60,6 +60,9 @@ struct Autosave {
 
 void autosave_tick(Autosave& save, TrainingWorker& worker);
 void autosave_request(Autosave& save);
+// The panel replaced its model (reset, new configuration, a loaded checkpoint): saves it soon, and
+// the controls stop saying the run was resumed.
+void autosave_new_model(Autosave& save);
 // A setting added to every saved run from now on (UI thread).
 void autosave_set_extra(Autosave& save, const std::string& key, const std::string& value);
 
@@ -71,9 +74,10 @@ void autosave_resumed(Autosave& save, const SavedRun& run);
 // Forgets the saved run ("Start fresh").
 void autosave_clear(Autosave& save);
 
-// "Save in browser", what is saved and when, and after a resume "Start fresh". `probe_name`
-// prefixes the names the browser test sees. True when the user asked to start fresh: the panel
-// clears (autosave_clear) and resets.
-bool autosave_controls(Autosave& save, const char* probe_name);
+// The "Save in browser" button. `probe_name` prefixes the names the browser test sees.
+void autosave_button(Autosave& save, const char* probe_name);
+// One line of text: what is saved and when, and after a resume where it started from, with a
+// "Start fresh" button: true when pressed (the panel resets, then calls autosave_clear).
+bool autosave_status(Autosave& save, const char* probe_name);
 
 }  // namespace nn

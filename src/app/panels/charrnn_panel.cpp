@@ -213,10 +213,9 @@ void handle_action(CharRnnPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
-  if (action == TrainingAction::Reset) {
-    panel.message_error = false;
-    autosave_request(panel.autosave);
-  }
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
 }
 
 bool is_checkpoint_name(const std::string& name) {
@@ -245,7 +244,7 @@ void take_files(CharRnnPanel& panel) {
   panel.message_error = !loaded;
   if (loaded) {
     restart_sampler(panel);
-    autosave_request(panel.autosave);
+    autosave_new_model(panel.autosave);
   }
 }
 
@@ -285,7 +284,7 @@ void config_controls(CharRnnPanel& panel) {
     Status status = build_session(panel);
     panel.message = status.ok() ? "new model" : status.error;
     panel.message_error = !status.ok();
-    if (status.ok()) autosave_request(panel.autosave);
+    if (status.ok()) autosave_new_model(panel.autosave);
   }
   ImGui::EndDisabled();
 }
@@ -375,13 +374,8 @@ void charrnn_panel(App& app) {
 
   config_controls(panel);
   const CharRnnConfig& config = panel.session.config;
-  TrainingAction action = training_controls("charrnn", panel.worker, panel.controls, double(config.batch) * config.seq, "chars");
+  TrainingAction action = training_controls("charrnn", panel.worker, panel.controls, double(config.batch) * config.seq, "chars", panel.autosave);
   handle_action(panel, action);
-  if (autosave_controls(panel.autosave, "charrnn")) {
-    handle_action(panel, TrainingAction::Reset);
-    autosave_clear(panel.autosave);
-    panel.message = "started afresh: the saved run is forgotten";
-  }
   if (training_error_banner(panel.worker, "charrnn", &panel.controls)) handle_action(panel, TrainingAction::OptimizerChanged);
 
   panel.worker.with_snapshot([&] {

@@ -158,10 +158,9 @@ void handle_action(GanPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
-  if (action == TrainingAction::Reset) {
-    panel.message_error = false;
-    autosave_request(panel.autosave);
-  }
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
 }
 
 void take_checkpoint(GanPanel& panel) {
@@ -176,7 +175,7 @@ void take_checkpoint(GanPanel& panel) {
     return gan_session_load(panel.session, bytes);
   }, panel.message);
   panel.message_error = !loaded;
-  if (loaded) autosave_request(panel.autosave);
+  if (loaded) autosave_new_model(panel.autosave);
 }
 
 // ---- scoring -----------------------------------------------------------------------------------
@@ -326,13 +325,8 @@ void gan_panel(App& app) {
     return;
   }
 
-  TrainingAction action = training_controls("gan", panel.worker, panel.controls, double(panel.session.config.batch), "images");
+  TrainingAction action = training_controls("gan", panel.worker, panel.controls, double(panel.session.config.batch), "images", panel.autosave);
   handle_action(panel, action);
-  if (autosave_controls(panel.autosave, "gan")) {
-    handle_action(panel, TrainingAction::Reset);
-    autosave_clear(panel.autosave);
-    panel.message = "started afresh: the saved run is forgotten";
-  }
   ImGui::SetNextItemWidth(120);
   if (ImGui::SliderInt("k (D steps per G step)", &panel.d_steps, 1, 5))
     panel.worker.with_session([&] { panel.session.config.d_steps = panel.d_steps; });

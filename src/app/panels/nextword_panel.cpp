@@ -88,8 +88,9 @@ void handle_action(NextWordPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
-  if (action == TrainingAction::Reset || action == TrainingAction::Save) panel.message_error = false;
-  if (action == TrainingAction::Reset) autosave_request(panel.autosave);
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
 }
 
 void take_checkpoint(NextWordPanel& panel) {
@@ -101,7 +102,7 @@ void take_checkpoint(NextWordPanel& panel) {
     return status;
   }, panel.message);
   panel.message_error = !loaded;
-  if (loaded) autosave_request(panel.autosave);
+  if (loaded) autosave_new_model(panel.autosave);
 }
 
 // One row per sentence: what it reads, what the model predicts and how sure it is, and the whole
@@ -221,13 +222,8 @@ void nextword_panel(App& app) {
   }
   take_checkpoint(panel);
 
-  TrainingAction action = training_controls("nextword", panel.worker, panel.controls, kNextWordSentences, "sentences");
+  TrainingAction action = training_controls("nextword", panel.worker, panel.controls, kNextWordSentences, "sentences", panel.autosave);
   handle_action(panel, action);
-  if (autosave_controls(panel.autosave, "nextword")) {
-    handle_action(panel, TrainingAction::Reset);
-    autosave_clear(panel.autosave);
-    panel.message = "started afresh: the saved run is forgotten";
-  }
   ImGui::SetNextItemWidth(200);
   if (ImGui::SliderFloat("epochs/s", &panel.epochs_per_second, 5.0f, 5000.0f, "%.0f", ImGuiSliderFlags_Logarithmic))
     panel.worker.set_max_steps_per_second(panel.epochs_per_second);

@@ -19,7 +19,7 @@ const char* const kOptimizerLabels[] = {"SGD", "Momentum", "Nesterov", "RMSprop"
 }  // namespace
 
 TrainingAction training_controls(const char* probe_name, TrainingWorker& worker, TrainingControls& controls,
-                                 double samples_per_step, const char* sample_unit) {
+                                 double samples_per_step, const char* sample_unit, Autosave& autosave) {
   TrainingAction action = TrainingAction::None;
   bool running = worker.running();
   if (ImGui::Button(running ? "Pause" : "Train", ImVec2(90, 0))) running ? worker.pause() : worker.run();
@@ -62,10 +62,14 @@ TrainingAction training_controls(const char* probe_name, TrainingWorker& worker,
   ui_probe_item(std::string(probe_name) + ".learning_rate");
   ui_probe_value(std::string(probe_name) + ".lr", controls.learning_rate);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+click to type any value");
+  ImGui::SameLine();
+  autosave_button(autosave, probe_name);
 
   double steps = worker.steps_per_second();
   ImGui::TextDisabled("%s  %ld steps  %.1f steps/s  %.0f %s/s", running ? "training" : "paused", worker.steps_done(), steps,
                       steps * samples_per_step, sample_unit);
+  ImGui::SameLine(0.0f, 24.0f);
+  if (autosave_status(autosave, probe_name)) action = TrainingAction::StartFresh;
   return action;
 }
 
@@ -73,11 +77,14 @@ void handle_training_action(TrainingAction action, TrainingWorker& worker, const
                             const TrainingHandlers& handlers, int seed, std::string& message) {
   switch (action) {
     case TrainingAction::None: return;
-    case TrainingAction::Reset: {
+    case TrainingAction::Reset:
+    case TrainingAction::StartFresh: {
       worker.pause();
       worker.clear_error();
       Status status = handlers.reset();
-      message = status.ok() ? "reset with seed " + std::to_string(seed) : status.error;
+      message = !status.ok() ? status.error
+                : action == TrainingAction::Reset ? "reset with seed " + std::to_string(seed)
+                                                  : "started afresh with seed " + std::to_string(seed) + ": the saved run is forgotten";
       return;
     }
     case TrainingAction::OptimizerChanged:
