@@ -18,6 +18,11 @@
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
 
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/heap.h>
+#include <malloc.h>
+#endif
+
 namespace nn {
 
 namespace {
@@ -305,7 +310,20 @@ const char* app_ui_snapshot(const App& app) {
                   i ? ", " : "", item.id ? item.id : "", item.x, item.y, item.w, item.h);
     json += buffer;
   }
-  json += "], \"probe\": " + ui_probe_json() + "}";
+  // Steps, saves and memory of the whole lab, whichever panel is open: what a long soak watches.
+  std::snprintf(buffer, sizeof buffer,
+                "], \"steps\": {\"nextword\": %ld, \"charrnn\": %ld, \"gan\": %ld}, \"saves\": {\"nextword\": %ld, "
+                "\"charrnn\": %ld, \"gan\": %ld}",
+                app.nextword.worker.steps_done(), app.charrnn.worker.steps_done(), app.gan.worker.steps_done(),
+                app.nextword.autosave.saves, app.charrnn.autosave.saves, app.gan.autosave.saves);
+  json += buffer;
+#if defined(__EMSCRIPTEN__)
+  const struct mallinfo heap = mallinfo();
+  std::snprintf(buffer, sizeof buffer, ", \"memory\": {\"heap\": %zu, \"malloc_in_use\": %d}", emscripten_get_heap_size(),
+                heap.uordblks);
+  json += buffer;
+#endif
+  json += ", \"probe\": " + ui_probe_json() + "}";
   return json.c_str();
 }
 

@@ -39,7 +39,20 @@ Store& store() {
 std::string path_of(const std::string& name) { return store().dir + "/" + name; }
 
 Status write_now(const std::string& name, const std::vector<std::uint8_t>& bytes) {
+#if defined(__EMSCRIPTEN__)
+  // Emscripten 3.1.6's FS.rename over an existing file keeps the replaced file in its lookup table,
+  // contents and all: every save of the GAN would leak 13 MB. So the new file gets a name of its
+  // own, the old one is removed, and the new one renamed into its place, all within this call,
+  // which no copy to IndexedDB can interrupt: copies run between frames, and never while a write
+  // is due (they wait in Store::waiting).
+  const std::string path = path_of(name), next = path + ".next";
+  if (Status status = write_file_atomic(next, bytes); !status.ok()) return status;
+  ::unlink(path.c_str());
+  if (::rename(next.c_str(), path.c_str()) != 0) return Status::failure("cannot write %s: %s", path.c_str(), std::strerror(errno));
+  return Status::success();
+#else
   return write_file_atomic(path_of(name), bytes);
+#endif
 }
 
 void remove_now(const std::string& name) { ::unlink(path_of(name).c_str()); }
@@ -57,12 +70,12 @@ EM_JS(void, js_store_mount, (const char* dir), {
     done(String(error.message || error));
     return;
   }
-  FS.syncfs(true, (error) => done(error ? String(error.message || error) : ''));
+  FS.syncfs(true, (error) => done(error ? String(error.message || error) : ""));
 });
 
 EM_JS(void, js_store_sync, (), {
   FS.syncfs(false, (error) =>
-    Module.ccall('nnlab_store_synced', null, ['number', 'string'], [0, error ? String(error.message || error) : '']));
+    Module.ccall('nnlab_store_synced', null, ['number', 'string'], [0, error ? String(error.message || error) : ""]));
 });
 
 void start_sync() {

@@ -136,7 +136,7 @@ bool training_error_banner(TrainingWorker& worker, const char* probe_name, Train
   const ImGuiStyle& style = ImGui::GetStyle();
   const float wrap = ImGui::GetContentRegionAvail().x - 2.0f * style.WindowPadding.x;
   const float height = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(error.c_str(), nullptr, false, wrap).y +
-                       ImGui::GetFrameHeightWithSpacing() + 2.0f * style.WindowPadding.y + style.ItemSpacing.y;
+                       ImGui::GetFrameHeight() + 2.0f * style.WindowPadding.y + style.ItemSpacing.y;
   bool lowered = false;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.10f, 0.10f, 1.0f));
   ImGui::BeginChild("error", ImVec2(0, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
