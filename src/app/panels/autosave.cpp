@@ -93,13 +93,16 @@ void autosave_tick(Autosave& save, TrainingWorker& worker) {
   const double elapsed = save.last_tick > 0.0 ? now - save.last_tick : 0.0;
   save.last_tick = now;
   const bool running = worker.running();
+  // Publications, not the running flag, tell that something changed: a run that diverges at
+  // its second step pauses before the UI ever sees it running.
+  const long publications = worker.publications();
   if (!save.enabled) {
-    save.was_running = running;
+    save.publications_saved = publications;  // what the panel resumed or built is saved already, or new
     return;
   }
   if (running) save.trained_seconds += elapsed;
-  if ((running && save.trained_seconds >= kAutosaveSeconds) || (save.was_running && !running)) save.wanted = true;
-  save.was_running = running;
+  if (running && save.trained_seconds >= kAutosaveSeconds) save.wanted = true;
+  if (!running && publications != save.publications_saved) save.wanted = true;
 
   write_captured(save);
   if (save.write_number > 0 && store_durable() >= save.write_number) {
@@ -113,8 +116,14 @@ void autosave_tick(Autosave& save, TrainingWorker& worker) {
     save.wanted = false;
     save.capturing = true;
     save.trained_seconds = 0.0;
+    save.publications_saved = publications;
     worker.post([&save] { capture_run(save); });
   }
+}
+
+void autosave_enable(Autosave& save, const TrainingWorker& worker) {
+  save.enabled = true;
+  save.publications_saved = worker.publications();
 }
 
 void autosave_request(Autosave& save) { save.wanted = true; }
@@ -152,7 +161,7 @@ void autosave_resumed(Autosave& save, const SavedRun& run) {
   save.resumed_saved_at = std::time_t(saved_at);
 }
 
-void autosave_clear(Autosave& save) {
+void autosave_clear(Autosave& save, const TrainingWorker& worker) {
   store_remove(file_name(save));
   save.resumed_step = -1;
   save.saved_step = -1;
@@ -161,6 +170,7 @@ void autosave_clear(Autosave& save) {
   save.wanted = false;
   save.discard_capture = save.capturing;
   save.trained_seconds = 0.0;
+  save.publications_saved = worker.publications();
 }
 
 void autosave_button(Autosave& save, const char* probe_name) {

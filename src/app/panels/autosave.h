@@ -2,7 +2,8 @@
 // Keeping a demo's run between visits (local_store.h), and the controls for it. A panel owns an
 // Autosave; autosave_tick() runs every frame for every demo, open or not, and saves the run
 //   - every kAutosaveSeconds of training,
-//   - when training pauses (the user, the end of a run, a divergence),
+//   - when training is paused and the worker has published something new since the last save
+//     (the user paused, the run ended or diverged and rolled back, single steps),
 //   - when the panel asks (autosave_request: a reset, a loaded checkpoint, "Save in browser").
 // The run is captured on the training worker's thread between two steps (TrainingWorker::post),
 // so the UI never waits for a step; the UI thread then hands the bytes to the store, which copies
@@ -31,7 +32,7 @@ struct Autosave {
 
   double trained_seconds = 0.0;  // of training since the last save
   double last_tick = 0.0;
-  bool was_running = false;
+  long publications_saved = 0;  // the worker's publications when the last save was asked for
   bool wanted = false;     // a save is due
   bool capturing = false;  // posted to the worker, bytes not back yet
   bool discard_capture = false;  // the run was cleared while a capture was under way
@@ -59,6 +60,8 @@ struct Autosave {
 };
 
 void autosave_tick(Autosave& save, TrainingWorker& worker);
+// Once the panel has resumed its saved run or built a new model: saving starts from here.
+void autosave_enable(Autosave& save, const TrainingWorker& worker);
 void autosave_request(Autosave& save);
 // The panel replaced its model (reset, new configuration, a loaded checkpoint): saves it soon, and
 // the controls stop saying the run was resumed.
@@ -71,8 +74,8 @@ void autosave_set_extra(Autosave& save, const std::string& key, const std::strin
 bool autosave_saved_run(const Autosave& save, SavedRun& run, std::string& problem);
 // After a panel resumed from `run`: the controls say so.
 void autosave_resumed(Autosave& save, const SavedRun& run);
-// Forgets the saved run ("Start fresh").
-void autosave_clear(Autosave& save);
+// Forgets the saved run ("Start fresh"); the model on screen is saved again once it trains.
+void autosave_clear(Autosave& save, const TrainingWorker& worker);
 
 // The "Save in browser" button. `probe_name` prefixes the names the browser test sees.
 void autosave_button(Autosave& save, const char* probe_name);

@@ -149,7 +149,7 @@ void use_text(CharRnnPanel& panel, const std::string& name, const std::vector<st
   }
   autosave_set_extra(panel.autosave, "text", kept);
   autosave_set_extra(panel.autosave, "text_name", name);
-  panel.autosave.enabled = true;
+  autosave_enable(panel.autosave, panel.worker);
   if (origin == TextOrigin::Opened && !resumed) autosave_request(panel.autosave);  // the run and its text stay a pair
 }
 
@@ -215,7 +215,7 @@ void handle_action(CharRnnPanel& panel, TrainingAction action) {
                          panel.message);
   if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
   if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
-  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 bool is_checkpoint_name(const std::string& name) {

@@ -143,7 +143,7 @@ void take_data(GanPanel& panel) {
     panel.message = "the run saved in " + store_where() + " could not be resumed (" + problem + "); started afresh";
     panel.message_error = true;
   }
-  panel.autosave.enabled = true;
+  autosave_enable(panel.autosave, panel.worker);
 }
 
 void handle_action(GanPanel& panel, TrainingAction action) {
@@ -160,7 +160,7 @@ void handle_action(GanPanel& panel, TrainingAction action) {
                          panel.message);
   if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
   if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
-  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 void take_checkpoint(GanPanel& panel) {

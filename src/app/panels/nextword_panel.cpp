@@ -71,7 +71,7 @@ void ensure_started(NextWordPanel& panel) {
     panel.message = "the run saved in " + store_where() + " could not be resumed (" + problem + "); started afresh";
     panel.message_error = true;
   }
-  panel.autosave.enabled = true;
+  autosave_enable(panel.autosave, panel.worker);
 }
 
 void handle_action(NextWordPanel& panel, TrainingAction action) {
@@ -90,7 +90,7 @@ void handle_action(NextWordPanel& panel, TrainingAction action) {
                          panel.message);
   if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
   if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
-  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 void take_checkpoint(NextWordPanel& panel) {
