@@ -230,15 +230,39 @@ try {
   });
 
   // ---- Checkpoint files, saved runs, divergence ---------------------------------------------------
-  async function typeInto(rect, text, { ctrl = false, at = 0.5 } = {}) {
-    // Ctrl+click turns an ImGui slider into a text field; a plain click focuses an input field.
-    if (ctrl) await page.keyboard.down('Control');
-    await page.mouse.click(rect.x + rect.w * at, rect.y + rect.h / 2);
-    if (ctrl) await page.keyboard.up('Control');
-    await page.waitForTimeout(300);
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(text, { delay: 30 });
-    await page.keyboard.press('Enter');
+  // Keys held across several frames: ImGui 1.86 reads Ctrl from the last key event of a frame, so
+  // Ctrl pressed and released around a click within one slow frame would be a plain click.
+  async function withCtrl(action) {
+    await page.keyboard.down('Control');
+    await page.waitForTimeout(150);
+    await action();
+    await page.waitForTimeout(150);
+    await page.keyboard.up('Control');
+  }
+  async function typeInto(rect, text, done, what, { ctrl = false, at = 0.5 } = {}) {
+    const x = rect.x + rect.w * at, y = rect.y + rect.h / 2;
+    for (let attempt = 1; ; attempt++) {
+      const click = async () => {
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.waitForTimeout(100);
+        await page.mouse.up();
+      };
+      // Ctrl+click turns an ImGui slider into a text field with its text selected; a plain click
+      // puts the cursor into an input field, and Ctrl+A selects its text.
+      if (ctrl) await withCtrl(click);
+      else await click();
+      await page.waitForTimeout(300);
+      if (!ctrl) await withCtrl(() => page.keyboard.press('a'));
+      await page.keyboard.type(text, { delay: 80 });
+      await page.keyboard.press('Enter');
+      try {
+        return await waitForState(page, done, what, 4000);
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`     (typing "${text}" for ${what} did not take; trying again)`);
+      }
+    }
   }
   async function itemRect(name) {
     return (await waitForState(page, (s) => s.probe.items[name], `${name} on screen`)).probe.items[name];
@@ -313,8 +337,8 @@ try {
     // A trained model takes huge steps in stride (its answers only grow surer); a young one does not.
     await clickProbe('nextword.reset', (s) => value(s, 'nextword.epoch') === 0);
     for (let epoch = 1; epoch <= 3; epoch++) await clickProbe('nextword.step', (s) => value(s, 'nextword.epoch') === epoch);
-    await typeInto(await itemRect('nextword.learning_rate'), '1e6', { ctrl: true, at: 0.3 });
-    await waitForState(page, (s) => value(s, 'nextword.lr') === 1e6, 'learning rate 1e6', 5000);
+    await typeInto(await itemRect('nextword.learning_rate'), '1e6', (s) => value(s, 'nextword.lr') === 1e6,
+                   'learning rate 1e6', { ctrl: true, at: 0.3 });
     await clickProbe('nextword.train', (s) => value(s, 'nextword.running') === 1 || value(s, 'nextword.error'));
     const state = await waitForState(page, (s) => value(s, 'nextword.error') && value(s, 'nextword.running') === 0,
                                      'the divergence banner', 30000);

@@ -83,8 +83,13 @@ try {
   await openPanel('nextword');
   const stop = (await waitFor((s) => s.probe.items['nextword.stop_at'], 'stop at epoch')).probe.items['nextword.stop_at'];
   await page.mouse.click(stop.x + stop.w * 0.2, stop.y + stop.h / 2);
-  await page.keyboard.press('Control+A');
-  await page.keyboard.type('1000000', { delay: 30 });
+  await page.waitForTimeout(300);
+  await page.keyboard.down('Control');  // held across frames: ImGui reads Ctrl once a frame
+  await page.waitForTimeout(150);
+  await page.keyboard.press('a');
+  await page.waitForTimeout(150);
+  await page.keyboard.up('Control');
+  await page.keyboard.type('1000000', { delay: 80 });
   await page.keyboard.press('Enter');
   await waitFor((s) => value(s, 'nextword.target_epochs') === 1000000, 'stop at epoch 1000000', 5000);
   await startTraining('nextword', () => true);
