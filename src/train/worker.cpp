@@ -97,7 +97,19 @@ void TrainingWorker::loop() {
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_publish = Clock::now() - publish_every_, rate_start = Clock::now();
   long rate_steps = 0;
+  bool unpublished = false;  // a step the UI has not seen: the publish interval skipped it
   for (;;) {
+    bool paused = false;
+    {
+      std::lock_guard<std::mutex> lock(command_mutex_);
+      paused = mode_ == Mode::Paused;
+    }
+    if (paused && unpublished) {  // what the UI shows while paused is where training stopped
+      std::lock_guard<std::mutex> session(session_mutex_);
+      std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+      publish();
+      unpublished = false;
+    }
     {
       std::unique_lock<std::mutex> lock(command_mutex_);
       wake_.wait(lock, [this] { return mode_ != Mode::Paused || !jobs_.empty(); });
@@ -114,6 +126,7 @@ void TrainingWorker::loop() {
       if (finished) {  // the UI must see the last step, which the publish interval may have skipped
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
         publish();
+        unpublished = false;
       }
     }
     if (finished) {
@@ -135,6 +148,9 @@ void TrainingWorker::loop() {
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
         publish();
         last_publish = now;
+        unpublished = false;
+      } else {
+        unpublished = true;
       }
       double seconds = std::chrono::duration<double>(now - rate_start).count();
       if (seconds >= 1.0) {

@@ -32,7 +32,8 @@ class TrainingWorker {
   ~TrainingWorker() { stop(); }
 
   // Starts the thread, paused. `publish_every` limits how often publish runs (the UI draws at most
-  // once per frame, so there is no point copying after every one of 1000 steps a second).
+  // once per frame, so there is no point copying after every one of 1000 steps a second); the
+  // last step before a pause is always published.
   void start(StepFn step, PublishFn publish, std::chrono::milliseconds publish_every = std::chrono::milliseconds(15));
   void stop();  // finishes the step in progress and joins
 

@@ -96,3 +96,19 @@ TEST_CASE("worker: posted jobs run on the worker thread, paused or running") {
   REQUIRE(eventually([&] { bool d = false; worker.with_session([&] { d = done; }); return d; }));
   worker.stop();
 }
+
+TEST_CASE("worker: the last step before a pause is published, whatever the publish interval") {
+  long session = 0, published = -1;
+  nn::TrainingWorker worker;
+  worker.start([&] { session++; return nn::Status::success(); }, [&] { published = session; }, std::chrono::hours(1));
+  worker.run();
+  REQUIRE(eventually([&] { return worker.steps_done() > 10; }));
+  worker.pause();
+  REQUIRE(eventually([&] {
+    long s = 0, p = -2;
+    worker.with_session([&] { s = session; });
+    worker.with_snapshot([&] { p = published; });
+    return s == p;
+  }));
+  worker.stop();
+}
