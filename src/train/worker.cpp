@@ -99,20 +99,22 @@ void TrainingWorker::loop() {
   long rate_steps = 0;
   bool unpublished = false;  // a step the UI has not seen: the publish interval skipped it
   for (;;) {
-    bool paused = false;
-    {
-      std::lock_guard<std::mutex> lock(command_mutex_);
-      paused = mode_ == Mode::Paused;
-    }
-    if (paused && unpublished) {  // what the UI shows while paused is where training stopped
-      std::lock_guard<std::mutex> session(session_mutex_);
-      std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
-      publish();
-      unpublished = false;
-    }
     {
       std::unique_lock<std::mutex> lock(command_mutex_);
-      wake_.wait(lock, [this] { return mode_ != Mode::Paused || !jobs_.empty(); });
+      while (mode_ == Mode::Paused && jobs_.empty()) {
+        if (unpublished) {  // what the UI shows while paused is where training stopped
+          lock.unlock();
+          {
+            std::lock_guard<std::mutex> session(session_mutex_);
+            std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+            publish();
+          }
+          unpublished = false;
+          lock.lock();
+          continue;
+        }
+        wake_.wait(lock);
+      }
       if (mode_ == Mode::Stopping) return;
     }
     run_jobs();
