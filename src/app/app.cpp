@@ -10,12 +10,18 @@
 #include "app/embedded_files.h"
 #include "app/file_transfer.h"
 #include "app/gl.h"
+#include "app/local_store.h"
 #include "app/style.h"
 #include "app/ui_probe.h"
 #include "data/file.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
 #include "imgui_impl_sdl.h"
+
+#if defined(__EMSCRIPTEN__)
+#include <emscripten/heap.h>
+#include <malloc.h>
+#endif
 
 namespace nn {
 
@@ -175,6 +181,7 @@ bool app_init(App& app, const AppOptions& options) {
   ImGui_ImplSDL2_InitForOpenGL(app.window, app.gl_context);
   ImGui_ImplOpenGL3_Init("#version 300 es");
   if (!heatmap_renderer_init(app.heatmap_renderer)) return false;
+  store_open();
   return true;
 }
 
@@ -223,6 +230,7 @@ void frame(App& app) {
     load_fonts(app, pixel_ratio);
     had_input = true;
   }
+  panels_autosave(app);
   const double now = seconds_now();
   if (!frame_due(app, had_input, now)) {
 #if !defined(__EMSCRIPTEN__)
@@ -302,7 +310,20 @@ const char* app_ui_snapshot(const App& app) {
                   i ? ", " : "", item.id ? item.id : "", item.x, item.y, item.w, item.h);
     json += buffer;
   }
-  json += "], \"probe\": " + ui_probe_json() + "}";
+  // Steps, saves and memory of the whole lab, whichever panel is open: what a long soak watches.
+  std::snprintf(buffer, sizeof buffer,
+                "], \"steps\": {\"nextword\": %ld, \"charrnn\": %ld, \"gan\": %ld}, \"saves\": {\"nextword\": %ld, "
+                "\"charrnn\": %ld, \"gan\": %ld}",
+                app.nextword.worker.steps_done(), app.charrnn.worker.steps_done(), app.gan.worker.steps_done(),
+                app.nextword.autosave.saves, app.charrnn.autosave.saves, app.gan.autosave.saves);
+  json += buffer;
+#if defined(__EMSCRIPTEN__)
+  const struct mallinfo heap = mallinfo();
+  std::snprintf(buffer, sizeof buffer, ", \"memory\": {\"heap\": %zu, \"malloc_in_use\": %d}", emscripten_get_heap_size(),
+                heap.uordblks);
+  json += buffer;
+#endif
+  json += ", \"probe\": " + ui_probe_json() + "}";
   return json.c_str();
 }
 

@@ -129,15 +129,7 @@ void file_fetch(const std::string& purpose, const std::string& url, const std::s
 #else
 
 Status file_save(const std::string& filename, const std::vector<std::uint8_t>& bytes, std::string& where) {
-  std::string temporary = filename + ".tmp";
-  std::FILE* f = std::fopen(temporary.c_str(), "wb");
-  if (!f) return Status::failure("cannot write %s", temporary.c_str());
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), filename.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return Status::failure("cannot write %s", filename.c_str());
-  }
+  if (Status status = write_file_atomic(filename, bytes); !status.ok()) return status;
   where = "saved to " + filename;
   return Status::success();
 }

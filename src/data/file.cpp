@@ -1,6 +1,8 @@
 #include "data/file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -33,6 +35,29 @@ Status read_file(const std::string& path, std::vector<std::uint8_t>& out, std::s
   std::fclose(f);
   if (failed) return Status::failure("cannot read %s", path.c_str());
   out.swap(bytes);
+  return Status::success();
+}
+
+Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
+  std::string temporary = path + ".tmp-XXXXXX";
+  int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return Status::failure("cannot create a file next to %s: %s", path.c_str(), std::strerror(errno));
+  const std::uint8_t* p = bytes.data();
+  std::size_t left = bytes.size();
+  int error = 0;
+  while (left > 0 && !error) {
+    ssize_t written = ::write(fd, p, left);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) error = written < 0 ? errno : EIO;
+    else p += written, left -= std::size_t(written);
+  }
+  if (!error && ::fsync(fd) != 0) error = errno;
+  if (::close(fd) != 0 && !error) error = errno;
+  if (!error && ::rename(temporary.c_str(), path.c_str()) != 0) error = errno;
+  if (error) {
+    ::unlink(temporary.c_str());
+    return Status::failure("cannot write %s: %s", path.c_str(), std::strerror(error));
+  }
   return Status::success();
 }
 

@@ -101,6 +101,8 @@ Status roll_back(CharRnnSession& s, const char* what) {
 
 }  // namespace
 
+float charrnn_loss_limit(const CharRnnConfig& config) { return 10.0f * std::log(float(config.vocab)); }
+
 TrainOptions charrnn_default_options() {
   TrainOptions options;
   options.optimizer.kind = OptimizerKind::Adam;
@@ -160,6 +162,7 @@ Status charrnn_session_step(CharRnnSession& s) {
   params.zero_grad();
   float loss = charrnn_forward(s.model, s.acts, s.inputs.data(), s.targets.data(), B, T);
   if (!std::isfinite(loss)) return roll_back(s, "the loss is not finite");
+  if (loss > charrnn_loss_limit(s.config)) return roll_back(s, "the loss is ten times that of a uniform guess");
   // These weights gave a finite loss: a fair point to come back to.
   if (s.step % kCharRnnSnapshotInterval == 0) take_snapshot(s);
   charrnn_backward(s.model, s.acts);
@@ -207,19 +210,81 @@ void resume_after_load(CharRnnSession& session) {
   take_snapshot(session);
 }
 
+// A checkpoint read into copies (checkpoint_load vouches for its format) becomes the session's
+// only if its values are finite too.
+Status adopt_loaded(CharRnnSession& session, const ParamStore& params, const OptimizerState& optim) {
+  if (!all_finite(params.value.data(), params.value.size()) || !all_finite(optim.moments.data(), optim.moments.size()))
+    return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
+  std::memcpy(session.model.params.value.data(), params.value.data(), sizeof(float) * params.value.size());
+  if (optim.moments.size() > 0)
+    std::memcpy(session.optim.moments.data(), optim.moments.data(), sizeof(float) * optim.moments.size());
+  session.optim.step = optim.step;
+  resume_after_load(session);
+  return Status::success();
+}
+
 }  // namespace
 
 Status charrnn_session_load(CharRnnSession& session, const std::string& path) {
-  Status status =
-      checkpoint_load_file(path, charrnn_arch(session), session.model.params, session.optim);
-  if (status.ok()) resume_after_load(session);
+  ParamStore params(session.model.params.layout);
+  OptimizerState optim = optimizer_state_make(session.optim.kind, params.layout.size());
+  Status status = checkpoint_load_file(path, charrnn_arch(session), params, optim);
+  if (status.ok()) status = adopt_loaded(session, params, optim);
   return status;
 }
 
 Status charrnn_session_load(CharRnnSession& session, std::span<const std::uint8_t> bytes) {
-  Status status = checkpoint_load(bytes, charrnn_arch(session), session.model.params, session.optim);
-  if (status.ok()) resume_after_load(session);
+  ParamStore params(session.model.params.layout);
+  OptimizerState optim = optimizer_state_make(session.optim.kind, params.layout.size());
+  Status status = checkpoint_load(bytes, charrnn_arch(session), params, optim);
+  if (status.ok()) status = adopt_loaded(session, params, optim);
   return status;
+}
+
+SavedRun charrnn_session_saved_run(const CharRnnSession& session) {
+  const CharRnnConfig& c = session.config;
+  SavedRun run;
+  saved_run_put_options(run, session.options);
+  saved_run_set(run, "cell", cell_name(c.cell));
+  saved_run_set(run, "layers", double(c.layers));
+  saved_run_set(run, "hidden", double(c.hidden));
+  saved_run_set(run, "seq", double(c.seq));
+  saved_run_set(run, "batch", double(c.batch));
+  saved_run_set(run, "step", double(session.step));
+  run.metrics.emplace_back("train_bpc", session.train_bpc);
+  run.metrics.emplace_back("val_bpc", session.val_bpc);
+  run.checkpoint = charrnn_session_save(session);
+  return run;
+}
+
+Status charrnn_saved_config(const SavedRun& run, CharRnnConfig& config) {
+  CharRnnConfig read = config;
+  std::string cell;
+  long layers = 0, hidden = 0, seq = 0, batch = 0;
+  for (Status status : {saved_run_get(run, "cell", cell), saved_run_get(run, "layers", layers),
+                        saved_run_get(run, "hidden", hidden), saved_run_get(run, "seq", seq),
+                        saved_run_get(run, "batch", batch)})
+    if (!status.ok()) return status;
+  if (!cell_kind_from_name(cell, read.cell)) return Status::failure("the saved run names an unknown cell '%s'", cell.c_str());
+  // Out-of-range sizes are charrnn_session_init's to refuse; here they only must fit an int.
+  for (long v : {layers, hidden, seq, batch})
+    if (v < 1 || v > 1 << 20) return Status::failure("the saved run's sizes are out of range");
+  read.layers = int(layers);
+  read.hidden = int(hidden);
+  read.seq = int(seq);
+  read.batch = int(batch);
+  config = read;
+  return Status::success();
+}
+
+Status charrnn_session_resume(CharRnnSession& session, const SavedRun& run) {
+  if (Status status = charrnn_session_load(session, run.checkpoint); !status.ok()) return status;
+  for (auto [name, series] : {std::pair{"train_bpc", &session.train_bpc}, std::pair{"val_bpc", &session.val_bpc}})
+    if (const MetricSeries* saved = saved_run_metric(run, name)) {
+      *series = *saved;
+      drop_after(*series, session.step);
+    }
+  return Status::success();
 }
 
 Status charrnn_session_tokens(const CharRnnSession& session, std::string_view text,

@@ -18,6 +18,7 @@
 #include "data/text_corpus.h"
 #include "models/charrnn.h"
 #include "train/metrics.h"
+#include "train/saved_run.h"
 #include "train/train_options.h"
 
 namespace nn {
@@ -32,6 +33,12 @@ inline constexpr int kCharRnnValidationWindows = 200;
 // copy of those would rescue nothing; one from up to 50 steps back usually does, and redoing
 // those steps costs little. (The copy itself, 1.3 MB for the default model, is cheap either way.)
 inline constexpr int kCharRnnSnapshotInterval = 50;
+
+// The loss (nats per character) above which training counts as diverged: ten times that of a
+// uniform guess, ln V. A far too large step does not always overflow: with the gradient clipped,
+// Adam at learning rate 1e30 moves every weight by about 1e30 and the loss settles near 2e31
+// bits per character, finite. A model that learns starts near ln V and only goes down.
+float charrnn_loss_limit(const CharRnnConfig& config);
 
 // The demo's defaults: Adam, learning rate 2e-3.
 TrainOptions charrnn_default_options();
@@ -61,21 +68,31 @@ Status charrnn_session_init(CharRnnSession& session, const CharRnnConfig& config
                             const TrainOptions& options);
 
 // One batch: forward, backward, clip, optimizer step; appends to train_bpc. If the loss, the
-// gradient or the updated weights are not finite, the session goes back to its last snapshot
-// (at most kCharRnnSnapshotInterval steps earlier) and the Status says so.
+// gradient or the updated weights are not finite, or the loss is above charrnn_loss_limit, the
+// session goes back to its last snapshot (at most kCharRnnSnapshotInterval steps earlier) and the
+// Status says so.
 Status charrnn_session_step(CharRnnSession& session);
 
 // Bits per character over the validation windows; appends it to val_bpc.
 float charrnn_session_validate(CharRnnSession& session);
 
 // Checkpoints (core/checkpoint.h). Loading accepts only a file of the same cell, layers, hidden
-// size, vocabulary (its characters, not just their number) and optimizer; otherwise the session
-// is untouched and the Status says what differs. A loaded session resumes at the file's step.
+// size, vocabulary (its characters, not just their number) and optimizer, holding only finite
+// values; otherwise the session is untouched and the Status says what differs. A loaded session resumes at the file's step.
 // The file versions save atomically; the in-memory ones serve the browser (download, upload).
 Status charrnn_session_save(const CharRnnSession& session, const std::string& path);
 Status charrnn_session_load(CharRnnSession& session, const std::string& path);
 std::vector<std::uint8_t> charrnn_session_save(const CharRnnSession& session);
 Status charrnn_session_load(CharRnnSession& session, std::span<const std::uint8_t> bytes);
+
+// The session as a saved run (saved_run.h): checkpoint, options, configuration (cell, layers,
+// hidden, seq, batch), step and both bits-per-character histories.
+SavedRun charrnn_session_saved_run(const CharRnnSession& session);
+// The configuration a saved run was trained with (the vocabulary comes from its text).
+Status charrnn_saved_config(const SavedRun& run, CharRnnConfig& config);
+// Back to where a saved run stopped, all or nothing: the session must come from
+// charrnn_session_init with the run's configuration, options and text.
+Status charrnn_session_resume(CharRnnSession& session, const SavedRun& run);
 
 // Text to token ids; fails on the first character the corpus does not contain.
 Status charrnn_session_tokens(const CharRnnSession& session, std::string_view text,

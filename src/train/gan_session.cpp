@@ -1,6 +1,5 @@
 #include "train/gan_session.h"
 
-#include <cerrno>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -45,13 +44,13 @@ void truncate_after(MetricSeries& series, float step) {
   }
 }
 
-// Returns to the last snapshot and reports the divergence.
-Status diverge(GanSession& s, const char* which) {
+// Returns to the last snapshot and reports the divergence: `which` network, `what` went wrong.
+Status diverge(GanSession& s, const char* which, const char* what = "loss or weights are not finite") {
   const GanSnapshot& snap = s.last_good;
   long failed_at = s.iteration;
   if (snap.iteration < 0)
-    return Status::failure("training diverged at iteration %ld (the %s's loss or weights are not finite). Try a "
-                           "lower learning rate than %g.", failed_at, which, s.options.optimizer.lr);
+    return Status::failure("training diverged at iteration %ld (the %s's %s). Try a lower learning rate than %g.",
+                           failed_at, which, what, s.options.optimizer.lr);
   copy_floats(s.model.g.value, snap.g);
   copy_floats(s.model.d.value, snap.d);
   copy_floats(s.g_optim.moments, snap.g_moments);
@@ -61,9 +60,9 @@ Status diverge(GanSession& s, const char* which) {
   s.iteration = snap.iteration;
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) truncate_after(*m, float(snap.iteration));
   return Status::failure(
-      "training diverged at iteration %ld (the %s's loss or weights are not finite); both networks are back at "
-      "iteration %ld. Try a lower learning rate than %g.",
-      failed_at, which, snap.iteration, s.options.optimizer.lr);
+      "training diverged at iteration %ld (the %s's %s); both networks are back at iteration %ld. Try a lower "
+      "learning rate than %g.",
+      failed_at, which, what, snap.iteration, s.options.optimizer.lr);
 }
 
 // A finite loss does not prove the update that follows it sane: an infinite gradient turns weights
@@ -126,20 +125,6 @@ ModelArch discriminator_arch(const GanConfig& c) {
                   {"hidden", std::to_string(c.d_hidden1) + "," + std::to_string(c.d_hidden2)}}};
   add_activation_keys(arch, c, false);
   return arch;
-}
-
-// Written to a temporary file renamed over `path`, so a failed save leaves the old file whole.
-Status write_file_atomic(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string temporary = path + ".tmp";
-  std::FILE* f = std::fopen(temporary.c_str(), "wb");
-  if (!f) return Status::failure("cannot write '%s': %s", temporary.c_str(), std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    return Status::failure("cannot write '%s': %s", path.c_str(), std::strerror(errno));
-  }
-  return Status::success();
 }
 
 // The file size a checkpoint's header records (checkpoint.h: magic 8 bytes, u32 version, u64).
@@ -213,6 +198,7 @@ Status gan_session_step(GanSession& s) {
     gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
     stats = gan_discriminator_gradient(m, s.run, s.real.data(), s.run.z, c.batch);
     if (!std::isfinite(stats.loss)) return diverge(s, "discriminator");
+    if (stats.loss > kGanLossLimit) return diverge(s, "discriminator", "loss is far above any a learning GAN has");
     // This first loss went through both networks as they are now: proof enough that they are
     // good to return to.
     if (k == 0 && (s.iteration % kSnapshotEvery == 0 || s.last_good.iteration < 0)) snapshot_take(s);
@@ -222,6 +208,7 @@ Status gan_session_step(GanSession& s) {
   gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
   float g_loss = gan_generator_gradient(m, s.run, s.run.z, c.batch, nullptr);
   if (!std::isfinite(g_loss)) return diverge(s, "generator");
+  if (g_loss > kGanLossLimit) return diverge(s, "generator", "loss is far above any a learning GAN has");
   optimizer_step(opt, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
   if (!all_finite(m.g)) return diverge(s, "generator");
   s.iteration++;
@@ -320,6 +307,9 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   if (!status.ok()) return Status::failure("generator: %s", status.error.c_str());
   status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
   if (!status.ok()) return Status::failure("discriminator: %s", status.error.c_str());
+  for (const FloatBuffer* buffer : {&g.value, &d.value, &g_optim.moments, &d_optim.moments})
+    if (buffer->size() > 0 && !std::isfinite(vec_sum(buffer->data(), int(buffer->size()))))
+      return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   copy_floats(s.model.g.value, g.value);
   copy_floats(s.model.d.value, d.value);
   copy_floats(s.g_optim.moments, g_optim.moments);
@@ -329,6 +319,42 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   s.iteration = long(g_optim.step);
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
   s.last_good = GanSnapshot{};
+  return Status::success();
+}
+
+namespace {
+
+constexpr const char* kGanMetricNames[4] = {"d_loss", "g_loss", "d_real", "d_fake"};
+
+}  // namespace
+
+SavedRun gan_session_saved_run(const GanSession& s) {
+  SavedRun run;
+  saved_run_put_options(run, s.options);
+  saved_run_set(run, "k", double(s.config.d_steps));
+  saved_run_set(run, "step", double(s.iteration));
+  const MetricSeries* series[4] = {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake};
+  for (int i = 0; i < 4; i++) run.metrics.emplace_back(kGanMetricNames[i], *series[i]);
+  run.checkpoint = gan_session_save(s);
+  return run;
+}
+
+Status gan_saved_config(const SavedRun& run, GanConfig& config) {
+  long k = 0;
+  if (Status status = saved_run_get(run, "k", k); !status.ok()) return status;
+  if (k < 1 || k > 100) return Status::failure("the saved run's k (%ld) is out of range", k);
+  config.d_steps = int(k);
+  return Status::success();
+}
+
+Status gan_session_resume(GanSession& s, const SavedRun& run) {
+  if (Status status = gan_session_load(s, run.checkpoint); !status.ok()) return status;
+  MetricSeries* series[4] = {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake};
+  for (int i = 0; i < 4; i++)
+    if (const MetricSeries* saved = saved_run_metric(run, kGanMetricNames[i])) {
+      *series[i] = *saved;
+      truncate_after(*series[i], float(s.iteration));
+    }
   return Status::success();
 }
 

@@ -13,12 +13,18 @@
 #include "data/mnist.h"
 #include "models/gan.h"
 #include "train/metrics.h"
+#include "train/saved_run.h"
 #include "train/train_options.h"
 
 namespace nn {
 
 inline constexpr int kGanGridSide = 8;  // the preview shows an 8x8 grid of digits
 inline constexpr int kGanGridPixels = kGanGridSide * kMnistSide;  // 224 pixels a side
+// A loss above this counts as divergence, finite or not. A GAN that learns keeps both losses
+// below about 10 (a D that says one half everywhere scores 1.39); a far too large step makes the
+// logits, and with them the losses, grow in proportion to the learning rate without overflowing
+// (learning rate 10: losses near 1e8 and 1e11 within 30 iterations, every value finite).
+inline constexpr float kGanLossLimit = 1000.0f;
 
 // Adam, learning rate 2e-4, beta1 0.5 (Radford et al. 2015), for both players.
 TrainOptions gan_default_options();
@@ -59,9 +65,10 @@ Status gan_session_init(GanSession& session, const GanConfig& config, MnistSet t
                         const TrainOptions& options);
 
 // One iteration of Algorithm 1: k discriminator updates, each on a fresh batch of real images
-// and noise, then one generator update on fresh noise. If a loss is not finite, both networks
-// and their optimizer states return to the last snapshot (taken every few iterations) and the
-// Status says so and advises a lower learning rate.
+// and noise, then one generator update on fresh noise. If a loss is not finite or above
+// kGanLossLimit, or an update leaves a weight that is not finite, both networks and their
+// optimizer states return to the last snapshot (taken every few iterations) and the Status says
+// so and advises a lower learning rate.
 Status gan_session_step(GanSession& session);
 
 // Steps until budget_ms has passed, at least once, stopping at the first failure: what a UI frame
@@ -87,12 +94,21 @@ void gan_session_sample(const GanSession& session, Rng& rng, int n, float* out);
 // Both networks with their optimizer states. The file holds two checkpoints (core/checkpoint.h)
 // one after the other, the generator's first; the iteration count is the generator's step.
 // A file that does not match the session's configuration (sizes, activations, pixel range: the
-// textbook GAN's is refused by the default one and the other way round) is refused and changes
-// nothing.
+// textbook GAN's is refused by the default one and the other way round), or holds values that are
+// not finite, is refused and changes nothing.
 Status gan_session_save(const GanSession& session, const std::string& path);
 Status gan_session_load(GanSession& session, const std::string& path);
 // The same in memory, for the browser's downloads and uploads.
 std::vector<std::uint8_t> gan_session_save(const GanSession& session);
 Status gan_session_load(GanSession& session, std::span<const std::uint8_t> bytes);
+
+// The session as a saved run (saved_run.h): both networks' checkpoint, options, k ("k"), the
+// iteration ("step") and the four metric histories.
+SavedRun gan_session_saved_run(const GanSession& session);
+// k of a saved run, into `config` (the rest of the configuration is the checkpoint's to match).
+Status gan_saved_config(const SavedRun& run, GanConfig& config);
+// Back to where a saved run stopped, all or nothing: the session must come from gan_session_init
+// with the run's configuration and options. The data cursor starts a new shuffled epoch.
+Status gan_session_resume(GanSession& session, const SavedRun& run);
 
 }  // namespace nn

@@ -196,4 +196,30 @@ Status nextword_session_load(NextWordSession& s, std::span<const std::uint8_t> b
   return Status::success();
 }
 
+SavedRun nextword_session_saved_run(const NextWordSession& s) {
+  SavedRun run;
+  saved_run_put_options(run, s.options);
+  saved_run_set(run, "step", double(s.epoch));
+  run.metrics.emplace_back("loss", s.loss);
+  run.checkpoint = nextword_session_save(s);
+  return run;
+}
+
+Status nextword_session_resume(NextWordSession& s, const SavedRun& run) {
+  long epoch = 0;
+  if (Status status = saved_run_get(run, "step", epoch); !status.ok()) return status;
+  if (epoch < 0) return Status::failure("the saved run's epoch is negative (%ld)", epoch);
+  if (Status status = nextword_session_load(s, run.checkpoint); !status.ok()) return status;
+  s.epoch = epoch;  // the checkpoint's step count differs when the optimizer was switched
+  s.good.epoch = epoch;
+  if (const MetricSeries* loss = saved_run_metric(run, "loss")) {
+    s.loss = *loss;
+    while (!s.loss.empty() && s.loss.steps.back() > float(epoch)) {
+      s.loss.steps.pop_back();
+      s.loss.values.pop_back();
+    }
+  }
+  return Status::success();
+}
+
 }  // namespace nn

@@ -18,6 +18,7 @@
 #include "core/status.h"
 #include "models/nextword.h"
 #include "train/metrics.h"
+#include "train/saved_run.h"
 #include "train/train_options.h"
 
 namespace nn {
@@ -97,5 +98,12 @@ std::vector<std::uint8_t> nextword_session_save(const NextWordSession& session);
 // A checkpoint of another configuration or optimizer, a corrupt one, or one holding non-finite
 // values is rejected and leaves the session exactly as it was.
 Status nextword_session_load(NextWordSession& session, std::span<const std::uint8_t> bytes);
+
+// The session as a saved run (saved_run.h): checkpoint, options, epoch ("step") and the loss
+// history ("loss"), for the lab to keep between visits.
+SavedRun nextword_session_saved_run(const NextWordSession& session);
+// Back to where a saved run stopped, all or nothing: the session must come from
+// nextword_session_init with the run's options (saved_run_get_options).
+Status nextword_session_resume(NextWordSession& session, const SavedRun& run);
 
 }  // namespace nn

@@ -22,6 +22,30 @@ void TrainingWorker::stop() {
   }
   wake_.notify_all();
   thread_.join();
+  std::lock_guard<std::mutex> lock(command_mutex_);
+  jobs_.clear();
+}
+
+void TrainingWorker::post(std::function<void()> job) {
+  {
+    std::lock_guard<std::mutex> lock(command_mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_all();
+}
+
+void TrainingWorker::run_jobs() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::lock_guard<std::mutex> lock(command_mutex_);
+      if (jobs_.empty() || mode_ == Mode::Stopping) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    std::lock_guard<std::mutex> lock(session_mutex_);
+    job();
+  }
 }
 
 void TrainingWorker::run() {
@@ -73,12 +97,28 @@ void TrainingWorker::loop() {
   using Clock = std::chrono::steady_clock;
   Clock::time_point last_publish = Clock::now() - publish_every_, rate_start = Clock::now();
   long rate_steps = 0;
+  bool unpublished = false;  // a step the UI has not seen: the publish interval skipped it
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(command_mutex_);
-      wake_.wait(lock, [this] { return mode_ != Mode::Paused; });
+      while (mode_ == Mode::Paused && jobs_.empty()) {
+        if (unpublished) {  // what the UI shows while paused is where training stopped
+          lock.unlock();
+          {
+            std::lock_guard<std::mutex> session(session_mutex_);
+            std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
+            publish();
+          }
+          unpublished = false;
+          lock.lock();
+          continue;
+        }
+        wake_.wait(lock);
+      }
       if (mode_ == Mode::Stopping) return;
     }
+    run_jobs();
+    if (mode_.load() == Mode::Paused) continue;
     Status status;
     Clock::time_point step_start = Clock::now();
     bool finished = false;
@@ -88,6 +128,7 @@ void TrainingWorker::loop() {
       if (finished) {  // the UI must see the last step, which the publish interval may have skipped
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
         publish();
+        unpublished = false;
       }
     }
     if (finished) {
@@ -109,6 +150,9 @@ void TrainingWorker::loop() {
         std::lock_guard<std::mutex> snapshot(snapshot_mutex_);
         publish();
         last_publish = now;
+        unpublished = false;
+      } else {
+        unpublished = true;
       }
       double seconds = std::chrono::duration<double>(now - rate_start).count();
       if (seconds >= 1.0) {
@@ -125,7 +169,14 @@ void TrainingWorker::loop() {
     if (rate > 0.0 && mode_ == Mode::Running) {
       std::unique_lock<std::mutex> lock(command_mutex_);
       auto next = step_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / rate));
-      wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running; });
+      // Jobs posted during the wait run at once; the wait goes on after them.
+      wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running || !jobs_.empty(); });
+      while (!jobs_.empty() && mode_ == Mode::Running) {
+        lock.unlock();
+        run_jobs();
+        lock.lock();
+        wake_.wait_until(lock, next, [this] { return mode_ != Mode::Running || !jobs_.empty(); });
+      }
     }
     std::lock_guard<std::mutex> lock(command_mutex_);
     if (mode_ == Mode::SingleStep || (!status.ok() && mode_ == Mode::Running)) mode_ = Mode::Paused;

@@ -6,10 +6,12 @@
 //   - reads what the worker publishes after each step (a snapshot the UI copies under a lock held
 //     only for the copy);
 //   - touches the session itself (reset, load, ask for a prediction) only inside with_session(),
-//     which waits for the step in progress to end.
+//     which waits for the step in progress to end, or hands work to the worker thread with post(),
+//     which does not wait at all.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -30,7 +32,8 @@ class TrainingWorker {
   ~TrainingWorker() { stop(); }
 
   // Starts the thread, paused. `publish_every` limits how often publish runs (the UI draws at most
-  // once per frame, so there is no point copying after every one of 1000 steps a second).
+  // once per frame, so there is no point copying after every one of 1000 steps a second); the
+  // last step before a pause is always published.
   void start(StepFn step, PublishFn publish, std::chrono::milliseconds publish_every = std::chrono::milliseconds(15));
   void stop();  // finishes the step in progress and joins
 
@@ -68,6 +71,10 @@ class TrainingWorker {
     std::lock_guard<std::mutex> lock(snapshot_mutex_);
     f();
   }
+  // Runs job on the worker thread between two steps, soon, running or paused; with the session
+  // to itself, as in with_session. For work on the session that the UI should not wait for
+  // (copying a large model out to save it). Jobs still queued when the worker stops are dropped.
+  void post(std::function<void()> job);
   // Publishes now (after with_session changed the session while paused).
   void publish_now();
   // How many snapshots have been published: the UI redraws when this moves.
@@ -77,6 +84,7 @@ class TrainingWorker {
   enum class Mode { Paused, Running, SingleStep, Stopping };
   void loop();
   void publish();  // with the snapshot lock held
+  void run_jobs();  // with no lock held
 
   StepFn step_;
   PublishFn publish_;
@@ -85,6 +93,7 @@ class TrainingWorker {
   std::atomic<Mode> mode_{Mode::Paused};
   std::mutex command_mutex_;
   std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;  // under command_mutex_
   std::mutex session_mutex_;
   std::mutex snapshot_mutex_;
   mutable std::mutex error_mutex_;

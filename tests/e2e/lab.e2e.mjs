@@ -76,14 +76,24 @@ const browser = await chromium.launch({
 });
 
 const consoleErrors = [];
+const requests = [];  // every URL any page of the test asked for, its workers' included
 function watch(page) {
   page.on('console', (message) => { if (message.type() === 'error') consoleErrors.push(message.text()); });
   page.on('pageerror', (error) => consoleErrors.push(String(error)));
   page.on('requestfailed', (request) => consoleErrors.push(`request failed: ${request.url()}`));
+  page.on('request', (request) => requests.push(request.url()));
+}
+// Content-Security-Policy violations (a string evaluated as code, a script from elsewhere) are
+// collected in the page, from before its first script runs.
+function recordViolations() {
+  window.nnlabViolations = [];
+  document.addEventListener('securitypolicyviolation',
+                            (event) => window.nnlabViolations.push(`${event.violatedDirective}: ${event.blockedURI}`));
 }
 
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  await context.addInitScript(recordViolations);
   const page = await context.newPage();
   watch(page);
 
@@ -219,6 +229,170 @@ try {
     return `${value(state, 'gan.iteration')} iterations; ${fps.text} while training`;
   });
 
+  // ---- Checkpoint files, saved runs, divergence ---------------------------------------------------
+  // Keys held across several frames: ImGui 1.86 reads Ctrl from the last key event of a frame, so
+  // Ctrl pressed and released around a click within one slow frame would be a plain click.
+  async function withCtrl(action) {
+    await page.keyboard.down('Control');
+    await page.waitForTimeout(150);
+    await action();
+    await page.waitForTimeout(150);
+    await page.keyboard.up('Control');
+  }
+  async function typeInto(rect, text, done, what, { ctrl = false, at = 0.5 } = {}) {
+    const x = rect.x + rect.w * at, y = rect.y + rect.h / 2;
+    for (let attempt = 1; ; attempt++) {
+      const click = async () => {
+        await page.mouse.move(x, y);
+        await page.mouse.down();
+        await page.waitForTimeout(100);
+        await page.mouse.up();
+      };
+      // Ctrl+click turns an ImGui slider into a text field with its text selected; a plain click
+      // puts the cursor into an input field, and Ctrl+A selects its text.
+      if (ctrl) await withCtrl(click);
+      else await click();
+      await page.waitForTimeout(300);
+      if (!ctrl) await withCtrl(() => page.keyboard.press('a'));
+      await page.keyboard.type(text, { delay: 80 });
+      await page.keyboard.press('Enter');
+      try {
+        return await waitForState(page, done, what, 4000);
+      } catch (error) {
+        if (attempt === 3) throw error;
+        console.log(`     (typing "${text}" for ${what} did not take; trying again)`);
+      }
+    }
+  }
+  async function itemRect(name) {
+    return (await waitForState(page, (s) => s.probe.items[name], `${name} on screen`)).probe.items[name];
+  }
+
+  let beforeReload;
+  await check('runs are saved in the browser: on pause, and every 15 s while training', async () => {
+    await openPanel('nextword');
+    const nextword = await waitForState(page, (s) => value(s, 'nextword.saved_step') >= 500, 'next-word saved', 30000);
+    await openPanel('gan');
+    const gan = await waitForState(page, (s) => value(s, 'gan.saved_step') === value(s, 'gan.iteration'), 'GAN saved', 30000);
+    await openPanel('charrnn');
+    const paused = await waitForState(page, (s) => value(s, 'charrnn.saved_step') === value(s, 'charrnn.step'),
+                                      'char-RNN saved on pause', 30000);
+    await clickProbe('charrnn.train', (s) => value(s, 'charrnn.running') === 1);
+    const saves = value(paused, 'charrnn.saves');
+    // The next save comes from the timer, while training goes on: the reload interrupts it mid-run.
+    const charrnn = await waitForState(page, (s) => value(s, 'charrnn.saves') > saves && value(s, 'charrnn.running') === 1,
+                                       'a save while training', 90000);
+    beforeReload = { nextword, gan, charrnn };
+    return `saved next-word at epoch ${value(nextword, 'nextword.saved_step')}, GAN at iteration ` +
+           `${value(gan, 'gan.saved_step')}, char-RNN at step ${value(charrnn, 'charrnn.saved_step')} while training`;
+  });
+
+  await check('after a reload mid-training every demo resumes with its step and loss', async () => {
+    assert(beforeReload, 'nothing was saved before the reload');
+    const stepAtReload = value(await snapshot(page), 'charrnn.step');
+    await page.reload({ waitUntil: 'load' });
+    await waitForFrames(page, 5);
+    const nextword = await waitForState(page, (s) => value(s, 'nextword.resumed_step') >= 0 && value(s, 'nextword.loss') !== undefined,
+                                        'next-word resumed', 30000);
+    const details = [];
+    const expectResumed = (state, key, stepKey, lossKey, saved) => {
+      const savedStep = value(saved, `${key}.saved_step`), savedLoss = value(saved, `${key}.saved_loss`);
+      const step = value(state, stepKey), loss = value(state, lossKey);
+      assert(value(state, `${key}.resumed_step`) === step, `${key}: resumed at ${value(state, `${key}.resumed_step`)}, shows ${step}`);
+      assert(step === savedStep, `${key}: saved at ${savedStep}, resumed at ${step}`);
+      assert(loss === savedLoss, `${key}: saved loss ${savedLoss}, resumed loss ${loss}`);
+      assert((value(state, `${key}.resumed`) || '').startsWith('Resumed from'), `${key}: the panel does not say it resumed`);
+      details.push(`${key} ${savedStep} -> ${step}, loss ${savedLoss.toFixed(4)} -> ${loss.toFixed(4)}`);
+    };
+    expectResumed(nextword, 'nextword', 'nextword.epoch', 'nextword.loss', beforeReload.nextword);
+    await screenshotStats(page, 'resumed-nextword');
+    await openPanel('charrnn');
+    const charrnn = await waitForState(page, (s) => value(s, 'charrnn.resumed_step') >= 0 && value(s, 'charrnn.step') !== undefined,
+                                       'char-RNN resumed', 60000);
+    // The last save before the reload may be newer than the one the test saw, never older.
+    const latest = value(charrnn, 'charrnn.resumed_step');
+    assert(latest >= value(beforeReload.charrnn, 'charrnn.saved_step') && latest <= stepAtReload,
+           `char-RNN resumed at ${latest}: saved ${value(beforeReload.charrnn, 'charrnn.saved_step')}, ${stepAtReload} at the reload`);
+    if (latest === value(beforeReload.charrnn, 'charrnn.saved_step'))
+      expectResumed(charrnn, 'charrnn', 'charrnn.step', 'charrnn.train_bpc', beforeReload.charrnn);
+    else details.push(`charrnn resumed from a later save (step ${latest}; ${stepAtReload} at the reload)`);
+    assert(value(charrnn, 'charrnn.running') === 0, 'training should wait for the user after a reload');
+    await screenshotStats(page, 'resumed-charrnn');
+    await openPanel('gan');
+    const gan = await waitForState(page, (s) => value(s, 'gan.resumed_step') >= 0 && value(s, 'gan.d_loss') !== undefined,
+                                   'GAN resumed', 90000);
+    expectResumed(gan, 'gan', 'gan.iteration', 'gan.d_loss', beforeReload.gan);
+    await screenshotStats(page, 'resumed-gan');
+    return details.join('; ');
+  });
+
+  await check('"Start fresh" forgets the saved run and starts a new model', async () => {
+    const state = await clickProbe('gan.start_fresh', (s) => value(s, 'gan.resumed_step') === -1 && value(s, 'gan.iteration') === 0);
+    assert(value(state, 'gan.saves') === 0, 'a save is still shown');
+    return `iteration ${value(state, 'gan.iteration')}, "${value(state, 'gan.message')}"`;
+  });
+
+  await check('a huge learning rate typed in the UI: training pauses, says why, rolls back', async () => {
+    await openPanel('nextword');
+    // A trained model takes huge steps in stride (its answers only grow surer); a young one does not.
+    await clickProbe('nextword.reset', (s) => value(s, 'nextword.epoch') === 0);
+    for (let epoch = 1; epoch <= 3; epoch++) await clickProbe('nextword.step', (s) => value(s, 'nextword.epoch') === epoch);
+    await typeInto(await itemRect('nextword.learning_rate'), '1e6', (s) => value(s, 'nextword.lr') === 1e6,
+                   'learning rate 1e6', { ctrl: true, at: 0.3 });
+    await clickProbe('nextword.train', (s) => value(s, 'nextword.running') === 1 || value(s, 'nextword.error'));
+    const state = await waitForState(page, (s) => value(s, 'nextword.error') && value(s, 'nextword.running') === 0,
+                                     'the divergence banner', 30000);
+    const error = value(state, 'nextword.error');
+    const match = error.match(/diverged at epoch (\d+).*Rolled back to epoch (\d+).*learning rate lower than/);
+    assert(match, `the banner says: ${error}`);
+    const [divergedAt, rolledBack] = [Number(match[1]), Number(match[2])];
+    assert(rolledBack < divergedAt && value(state, 'nextword.epoch') === rolledBack,
+           `diverged at ${divergedAt}, rolled back to ${rolledBack}, shows ${value(state, 'nextword.epoch')}`);
+    assert(rolledBack >= 3, `rolled back to ${rolledBack}, past where the huge rate began`);
+    assert(value(state, 'nextword.weights_finite') === 1, 'weights are not finite after the rollback');
+    await screenshotStats(page, 'diverged-nextword');
+    const lowered = await clickProbe('nextword.lower_lr', (s) => !value(s, 'nextword.error'));
+    assert(Math.abs(value(lowered, 'nextword.lr') - 1e5) < 1, `the fix set the learning rate to ${value(lowered, 'nextword.lr')}`);
+    return `diverged at epoch ${divergedAt}, back at ${rolledBack}, weights finite; "${error}"`;
+  });
+
+  await check('next-word: a downloaded checkpoint uploads again; a bad file is refused and changes nothing', async () => {
+    await openPanel('nextword');
+    const before = await waitForState(page, (s) => value(s, 'nextword.loss') !== undefined && !value(s, 'nextword.running'), 'the trained model');
+    // A click now and then goes missing on this machine (see clickUntil): the browser's events
+    // are waited for a few seconds, and the click is tried again.
+    async function clickFor(event, name) {
+      const rect = await itemRect(name);
+      for (let attempt = 1; ; attempt++) {
+        const waiting = page.waitForEvent(event, { timeout: 5000 });
+        await page.mouse.click(rect.x + rect.w / 2, rect.y + rect.h / 2);
+        try {
+          return await waiting;
+        } catch (error) {
+          if (attempt === 3) throw error;
+          console.log(`     (click on ${name} brought no ${event}; clicking again)`);
+        }
+      }
+    }
+    const download = await clickFor('download', 'nextword.download');
+    const checkpoint = fs.readFileSync(await download.path());
+    assert(checkpoint.subarray(0, 8).toString() === 'NNLABCKP', 'the download is not a checkpoint');
+    async function upload(name, buffer) {
+      const chooser = await clickFor('filechooser', 'nextword.upload');
+      await chooser.setFiles({ name, mimeType: 'application/octet-stream', buffer });
+      return waitForState(page, (s) => (value(s, 'nextword.message') || '').includes(name), `the outcome of ${name}`);
+    }
+    const bad = await upload('garbage.ckpt', Buffer.from('this is not a checkpoint, only text pretending to be one'));
+    const message = value(bad, 'nextword.message');
+    assert(message.includes('could not load') && message.includes('not an nnlab checkpoint'), `message: ${message}`);
+    assert(value(bad, 'nextword.epoch') === value(before, 'nextword.epoch') &&
+           value(bad, 'nextword.loss') === value(before, 'nextword.loss'), 'the refused file changed the model');
+    await screenshotStats(page, 'nextword-bad-upload');
+    const good = await upload('nextword.ckpt', checkpoint);
+    assert(value(good, 'nextword.message').startsWith('loaded'), `message: ${value(good, 'nextword.message')}`);
+    return `${checkpoint.length} bytes down and up again; "${message}"`;
+  });
+
   await check('frame rate while idle', async () => {
     const fps = await frameRates(2000);
     assert(fps.browserRate > 5, `only ${fps.browserRate.toFixed(1)} frames/s`);
@@ -233,6 +407,16 @@ try {
     assert(state.height === 640, `height ${state.height}`);
     return screenshotStats(page, 'lab-resized');
   });
+  await check('every request stayed on the page\'s origin; no Content-Security-Policy violation', async () => {
+    const origin = new URL(url).origin;
+    const foreign = requests.filter((r) => !r.startsWith('data:') && !r.startsWith('blob:') && new URL(r).origin !== origin);
+    assert(requests.length > 0, 'no request was seen');
+    assert(foreign.length === 0, `requests to other origins: ${[...new Set(foreign)].join(', ')}`);
+    const violations = await page.evaluate(() => window.nnlabViolations);
+    assert(violations.length === 0, violations.join(' | '));
+    return `${requests.length} requests, all to ${origin}`;
+  });
+
   await context.close();
 
   await check('HiDPI: the framebuffer follows devicePixelRatio 2', async () => {
@@ -247,6 +431,29 @@ try {
     const detail = await screenshotStats(hidpiPage, 'lab-hidpi');
     await hidpi.close();
     return detail;
+  });
+
+  await check('without \'wasm-unsafe-eval\' the page cannot compile its WebAssembly (the CSP needs it, nothing more)', async () => {
+    const strict = await browser.newContext({ viewport: { width: 800, height: 600 } });
+    await strict.route('**/*', async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      headers['content-security-policy'] = headers['content-security-policy'].replace(" 'wasm-unsafe-eval'", '');
+      await route.fulfill({ response, headers });
+    });
+    const strictPage = await strict.newPage();
+    const errors = [];
+    strictPage.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
+    strictPage.on('pageerror', (error) => errors.push(String(error)));
+    await strictPage.goto(url, { waitUntil: 'load' });
+    const deadline = Date.now() + 15000;
+    while (!errors.some((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)) && Date.now() < deadline)
+      await strictPage.waitForTimeout(100);
+    const frames = await strictPage.evaluate(() => (Module.calledRun ? 1 : 0));
+    await strict.close();
+    assert(errors.some((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)), `no WebAssembly error: ${errors.join(' | ')}`);
+    assert(frames === 0, 'the lab started anyway');
+    return errors.find((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)).slice(0, 120);
   });
 
   await check('no console errors', async () => {

@@ -332,3 +332,46 @@ TEST_CASE("charrnn: a text too short for one window is refused with a message") 
   CHECK(status.error.find("too short") != std::string::npos);
   CHECK(session.model.params.value.size() == 0);
 }
+
+TEST_CASE("charrnn: a saved run resumes the configuration, the step and both curves") {
+  const std::string text = repeat(kPattern, kPatternRepeats);
+  nn::CharRnnSession first;
+  init_session(first, nn::CellKind::Gru, text, 5e-3);
+  for (int i = 0; i < 6; i++) REQUIRE(nn::charrnn_session_step(first).ok());
+  nn::charrnn_session_validate(first);
+  nn::SavedRun run;
+  REQUIRE(nn::saved_run_decode(nn::saved_run_encode(nn::charrnn_session_saved_run(first)), run).ok());
+
+  nn::CharRnnConfig config;  // the defaults: every size must come from the run
+  nn::TrainOptions options = nn::charrnn_default_options();
+  REQUIRE(nn::charrnn_saved_config(run, config).ok());
+  REQUIRE(nn::saved_run_get_options(run, options).ok());
+  CHECK(config.cell == nn::CellKind::Gru);
+  CHECK(config.hidden == 16);
+  CHECK(options.optimizer.lr == 5e-3);
+  nn::CharRnnSession second;
+  REQUIRE(nn::charrnn_session_init(second, config, corpus_of(text), options).ok());
+  nn::Status status = nn::charrnn_session_resume(second, run);
+  INFO(status.error);
+  REQUIRE(status.ok());
+  CHECK(second.step == 6);
+  CHECK(second.train_bpc.values == first.train_bpc.values);
+  CHECK(second.val_bpc.values == first.val_bpc.values);
+  for (int i = 0; i < 4; i++) REQUIRE(nn::charrnn_session_step(first).ok());
+  for (int i = 0; i < 4; i++) REQUIRE(nn::charrnn_session_step(second).ok());
+  CHECK(same_bits(params_of(second), params_of(first)));
+}
+
+TEST_CASE("charrnn: a checkpoint holding non-finite weights is refused") {
+  const std::string text = repeat(kPattern, kPatternRepeats);
+  nn::CharRnnSession diverged, target;
+  init_session(diverged, nn::CellKind::Lstm, text);
+  init_session(target, nn::CellKind::Lstm, text);
+  REQUIRE(nn::charrnn_session_step(target).ok());
+  diverged.model.params.value[3] = NAN;
+  const std::vector<float> before = params_of(target);
+  nn::Status status = nn::charrnn_session_load(target, nn::charrnn_session_save(diverged));
+  CHECK(status.error.find("not finite") != std::string::npos);
+  CHECK(same_bits(params_of(target), before));
+  CHECK(target.step == 1);
+}

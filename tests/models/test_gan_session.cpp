@@ -338,3 +338,44 @@ TEST_CASE("Textbook GAN session stays finite and its D tells the images it is sh
   CHECK(d_images > 0.6);
   CHECK(d_noise < 0.1);
 }
+
+TEST_CASE("GAN saved run resumes k, the iteration and the four curves") {
+  nn::GanConfig config = narrow_config();
+  config.d_steps = 2;
+  nn::GanSession s;
+  init(s, config, 5);
+  step(s, 4);
+  nn::SavedRun run;
+  REQUIRE(nn::saved_run_decode(nn::saved_run_encode(nn::gan_session_saved_run(s)), run).ok());
+
+  nn::GanConfig read = narrow_config();
+  nn::TrainOptions options = nn::gan_default_options();
+  REQUIRE(nn::gan_saved_config(run, read).ok());
+  REQUIRE(nn::saved_run_get_options(run, options).ok());
+  CHECK(read.d_steps == 2);
+  CHECK(options.seed == 5);
+  nn::GanSession resumed;
+  init(resumed, read, options.seed, options);
+  nn::Status status = nn::gan_session_resume(resumed, run);
+  INFO(status.error);
+  REQUIRE(status.ok());
+  CHECK(resumed.iteration == 4);
+  CHECK(resumed.d_loss.values == s.d_loss.values);
+  CHECK(resumed.d_fake.steps == s.d_fake.steps);
+  CHECK(copy_of(resumed.model.g.value) == copy_of(s.model.g.value));
+  step(resumed, 2);
+  CHECK(resumed.iteration == 6);
+}
+
+TEST_CASE("GAN checkpoints holding non-finite weights are refused") {
+  nn::GanSession diverged, target;
+  init(diverged);
+  init(target);
+  step(target, 1);
+  diverged.model.d.value[5] = INFINITY;
+  const std::vector<float> before = copy_of(target.model.g.value);
+  nn::Status status = nn::gan_session_load(target, nn::gan_session_save(diverged));
+  CHECK(status.error.find("not finite") != std::string::npos);
+  CHECK(copy_of(target.model.g.value) == before);
+  CHECK(target.iteration == 1);
+}

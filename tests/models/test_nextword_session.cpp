@@ -215,3 +215,33 @@ TEST_CASE("nextword session copy is a snapshot a UI can hold") {
   train(view, 10);  // the copy trains on its own, to the same place
   CHECK(snapshot(view) == snapshot(s));
 }
+
+TEST_CASE("nextword session resumes from a saved run exactly where it stopped") {
+  nn::TrainOptions options = nn::nextword_default_options();
+  options.seed = 3;
+  options.optimizer.lr = 0.02;
+  nn::NextWordSession s = make_session(options);
+  train(s, 40);
+  nn::SavedRun run;
+  REQUIRE(nn::saved_run_decode(nn::saved_run_encode(nn::nextword_session_saved_run(s)), run).ok());
+
+  nn::TrainOptions read = nn::nextword_default_options();
+  REQUIRE(nn::saved_run_get_options(run, read).ok());
+  CHECK(read.seed == 3);
+  CHECK(read.optimizer.lr == 0.02);
+  nn::NextWordSession resumed = make_session(read);
+  nn::Status status = nn::nextword_session_resume(resumed, run);
+  INFO(status.error);
+  REQUIRE(status.ok());
+  CHECK(snapshot(resumed) == snapshot(s));
+  CHECK(resumed.loss.steps == s.loss.steps);
+  train(s, 10);
+  train(resumed, 10);
+  CHECK(snapshot(resumed) == snapshot(s));
+
+  run.checkpoint[run.checkpoint.size() / 2] ^= 1;
+  nn::NextWordSession other = make_session(read);
+  const Snapshot before = snapshot(other);
+  CHECK_FALSE(nn::nextword_session_resume(other, run).ok());
+  CHECK(snapshot(other) == before);
+}

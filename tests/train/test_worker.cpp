@@ -77,3 +77,38 @@ TEST_CASE("worker: pauses by itself when the run is finished, and publishes the 
   worker.with_snapshot([&] { CHECK(published == 50); });
   CHECK(worker.publications() == 2);  // the first step's, and the last one's
 }
+
+TEST_CASE("worker: posted jobs run on the worker thread, paused or running") {
+  long session = 0;
+  nn::TrainingWorker worker;
+  worker.start([&] { session++; return nn::Status::success(); }, [] {}, std::chrono::milliseconds(0));
+  std::thread::id job_thread;
+  long seen = -1;
+  worker.post([&] { job_thread = std::this_thread::get_id(); seen = session; });
+  REQUIRE(eventually([&] { long s = -2; worker.with_session([&] { s = seen; }); return s == 0; }));
+  worker.with_session([&] { CHECK(job_thread != std::this_thread::get_id()); });
+
+  worker.set_max_steps_per_second(20);  // slow motion: the job must not wait for the pause between steps
+  worker.run();
+  REQUIRE(eventually([&] { return worker.steps_done() >= 1; }));
+  bool done = false;
+  worker.post([&] { done = true; });
+  REQUIRE(eventually([&] { bool d = false; worker.with_session([&] { d = done; }); return d; }));
+  worker.stop();
+}
+
+TEST_CASE("worker: the last step before a pause is published, whatever the publish interval") {
+  long session = 0, published = -1;
+  nn::TrainingWorker worker;
+  worker.start([&] { session++; return nn::Status::success(); }, [&] { published = session; }, std::chrono::hours(1));
+  worker.run();
+  REQUIRE(eventually([&] { return worker.steps_done() > 10; }));
+  worker.pause();
+  REQUIRE(eventually([&] {
+    long s = 0, p = -2;
+    worker.with_session([&] { s = session; });
+    worker.with_snapshot([&] { p = published; });
+    return s == p;
+  }));
+  worker.stop();
+}

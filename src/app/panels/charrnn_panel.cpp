@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/file_transfer.h"
+#include "app/local_store.h"
 #include "app/plot.h"
 #include "app/ui_probe.h"
 #include "app/panels/sample_text.h"
@@ -20,6 +21,9 @@ namespace {
 constexpr const char* kCorpusPurpose = "charrnn-corpus";
 constexpr const char* kCheckpointPurpose = "charrnn-checkpoint";
 constexpr const char* kCheckpointName = "charrnn.ckpt";
+constexpr const char* kDefaultCorpusUrl = "assets/tinyshakespeare.txt";
+constexpr const char* kStoredTextName = "charrnn-text";  // the text the user opened, in the store
+constexpr std::size_t kMaxStoredText = std::size_t(32) << 20;
 constexpr const char* kCellLabels[] = {"RNN", "GRU", "LSTM"};
 constexpr int kSampleLimit = 6000;  // characters kept on screen
 constexpr double kCharsPerSecond = 150.0;  // streaming speed, whatever the frame rate
@@ -67,16 +71,27 @@ void restart_sampler(CharRnnPanel& panel) {
     panel.token_text.push_back(corpus_char_utf8(panel.session.corpus, t));
 }
 
-Status build_session(CharRnnPanel& panel) {
+// A new model from the panel's settings, or (given a saved run) the one the run stopped at.
+Status build_session(CharRnnPanel& panel, const SavedRun* saved = nullptr) {
   CharRnnConfig config = panel.config;
   config.cell = CellKind(panel.cell_index);
   TrainOptions options = charrnn_default_options();
   options.seed = std::uint64_t(panel.controls.seed);
   options.optimizer.kind = panel.controls.optimizer;
   options.optimizer.lr = panel.controls.learning_rate;
+  if (saved) {
+    if (Status status = charrnn_saved_config(*saved, config); !status.ok()) return status;
+    if (Status status = saved_run_get_options(*saved, options); !status.ok()) return status;
+  }
   CharRnnSession fresh;
   Status status = charrnn_session_init(fresh, config, panel.corpus, options);
+  if (status.ok() && saved) status = charrnn_session_resume(fresh, *saved);
   if (!status.ok()) return status;
+  panel.config = config;
+  panel.cell_index = int(config.cell);
+  panel.controls.seed = int(options.seed);
+  panel.controls.optimizer = options.optimizer.kind;
+  panel.controls.learning_rate = float(options.optimizer.lr);
   panel.worker.pause();
   panel.worker.with_session([&] { panel.session = std::move(fresh); });
   panel.has_session = true;
@@ -87,38 +102,104 @@ Status build_session(CharRnnPanel& panel) {
   return Status::success();
 }
 
-void take_corpus(CharRnnPanel& panel, const OpenedFile& file) {
-  if (!file.error.empty()) {
-    panel.message = file.error;
-    return;
-  }
+// Where a text came from decides how a saved run finds it again: the page's own text is fetched
+// again, a text the user opened is kept in the store beside the run.
+enum class TextOrigin { Default, Stored, Opened };
+
+// A text becomes the corpus with a model for it: the saved run waiting for its text if there is
+// one, else a new model. A text that does not parse, or fits no model, leaves everything as it was.
+void use_text(CharRnnPanel& panel, const std::string& name, const std::vector<std::uint8_t>& bytes, TextOrigin origin) {
   TextCorpus corpus;
-  Status status = corpus_parse(file.bytes, 0.9, corpus);
+  Status status = corpus_parse(bytes, 0.9, corpus);
   if (!status.ok()) {
-    panel.message = file.name + ": " + status.error;  // the text in use stays
+    panel.message = name + ": " + status.error;  // the text in use stays
+    panel.message_error = true;
     return;
   }
   TextCorpus previous = std::move(panel.corpus);
   panel.corpus = std::move(corpus);
-  status = build_session(panel);
+  std::string problem;
+  bool resumed = false;
+  if (panel.pending_resume) {
+    status = build_session(panel, &*panel.pending_resume);
+    resumed = status.ok();
+    if (resumed) autosave_resumed(panel.autosave, *panel.pending_resume);
+    else problem = status.error;
+    panel.pending_resume.reset();
+  }
+  if (!resumed) status = build_session(panel);
   if (!status.ok()) {
     panel.corpus = std::move(previous);
-    panel.message = file.name + ": " + status.error;
+    panel.message = name + ": " + status.error;
+    panel.message_error = true;
     return;
   }
-  panel.corpus_name = file.name;
-  panel.message = "";
+  panel.corpus_name = name;
+  panel.message = problem.empty() ? "" : "the saved run could not be resumed on " + name + " (" + problem + "); started afresh";
+  panel.message_error = !problem.empty();
+  std::string kept = origin == TextOrigin::Opened ? "stored" : origin == TextOrigin::Stored ? "stored" : "default";
+  if (origin == TextOrigin::Opened) {
+    long unused = 0;
+    Status stored = bytes.size() <= kMaxStoredText ? store_write(kStoredTextName, bytes, unused)
+                                                   : Status::failure("%s is too large to keep", name.c_str());
+    if (!stored.ok()) {
+      kept = "none";  // a saved run then waits for the user to open the text again
+      panel.message = name + ": " + stored.error + " in " + store_where() + "; open it again after a reload to resume";
+    }
+  }
+  autosave_set_extra(panel.autosave, "text", kept);
+  autosave_set_extra(panel.autosave, "text_name", name);
+  autosave_enable(panel.autosave, panel.worker);
+  if (origin == TextOrigin::Opened && !resumed) autosave_request(panel.autosave);  // the run and its text stay a pair
 }
 
+void take_corpus(CharRnnPanel& panel, const OpenedFile& file) {
+  if (!file.error.empty()) {
+    panel.message = file.error;
+    panel.message_error = true;
+    return;
+  }
+  bool page_text = file.purpose == kCorpusPurpose && (file.name == kDefaultCorpusUrl || file.name == kDesktopCorpus);
+  use_text(panel, file.name, file.bytes, page_text ? TextOrigin::Default : TextOrigin::Opened);
+}
+
+// Waits for the saved files: a run saved on an earlier visit is picked up where it stopped, on the
+// text it was trained on.
 void ensure_started(CharRnnPanel& panel) {
-  if (panel.started) return;
+  if (panel.started || !store_ready()) return;
   panel.started = true;
   TrainOptions defaults = charrnn_default_options();
   panel.controls.learning_rate = float(defaults.optimizer.lr);
   panel.controls.optimizer = defaults.optimizer.kind;
   panel.worker.start([&panel] { return train_step(panel); }, [&panel] { publish(panel); }, std::chrono::milliseconds(50));
+  panel.autosave.name = "charrnn";
+  panel.autosave.capture = [&panel] { return charrnn_session_saved_run(panel.session); };
+  SavedRun saved;
+  std::string problem, text = "default", text_name;
+  if (autosave_saved_run(panel.autosave, saved, problem) && problem.empty()) {
+    if (!saved_run_get(saved, "text", text).ok()) text = "default";
+    if (!saved_run_get(saved, "text_name", text_name).ok()) text_name = "the saved text";
+    panel.pending_resume = std::move(saved);
+  }
+  if (!problem.empty()) {
+    panel.message = "the run saved in " + store_where() + " could not be read (" + problem + ")";
+    panel.message_error = true;
+  }
+  if (text == "stored") {
+    std::vector<std::uint8_t> bytes;
+    Status status;
+    if (store_read(kStoredTextName, bytes, kMaxStoredText, status) && status.ok()) {
+      use_text(panel, text_name, bytes, TextOrigin::Stored);
+      return;
+    }
+    panel.pending_resume.reset();
+    panel.message = "the text of the saved run is missing from " + store_where() + "; started afresh";
+    panel.message_error = true;
+  } else if (text == "none") {
+    panel.message = "open " + text_name + " again to resume the saved run";
+  }
   panel.corpus_requested = true;
-  file_fetch(kCorpusPurpose, "assets/tinyshakespeare.txt", kDesktopCorpus);
+  file_fetch(kCorpusPurpose, kDefaultCorpusUrl, kDesktopCorpus);
 }
 
 void handle_action(CharRnnPanel& panel, TrainingAction action) {
@@ -132,6 +213,9 @@ void handle_action(CharRnnPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 bool is_checkpoint_name(const std::string& name) {
@@ -151,12 +235,17 @@ void take_files(CharRnnPanel& panel) {
   }
   if (!panel.has_session) {
     panel.message = "load a text first: a checkpoint belongs to the text it was trained on";
+    panel.message_error = true;
     return;
   }
   bool loaded = take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
     return charrnn_session_load(panel.session, bytes);
   }, panel.message);
-  if (loaded) restart_sampler(panel);
+  panel.message_error = !loaded;
+  if (loaded) {
+    restart_sampler(panel);
+    autosave_new_model(panel.autosave);
+  }
 }
 
 void corpus_controls(App& app, CharRnnPanel& panel) {
@@ -194,6 +283,8 @@ void config_controls(CharRnnPanel& panel) {
   if (ImGui::Button("Apply")) {
     Status status = build_session(panel);
     panel.message = status.ok() ? "new model" : status.error;
+    panel.message_error = !status.ok();
+    if (status.ok()) autosave_new_model(panel.autosave);
   }
   ImGui::EndDisabled();
 }
@@ -267,21 +358,25 @@ void sample_view(App& app, CharRnnPanel& panel) {
 void charrnn_panel(App& app) {
   CharRnnPanel& panel = app.charrnn;
   ensure_started(panel);
-  take_files(panel);
   panel_header("Char-RNN",
                "A recurrent network reads a text one character at a time and learns to guess the next "
                "one. Within a few hundred steps it spells words; within a few thousand it writes "
                "plausible verse. The sample below streams from the model as it trains.");
+  if (!panel.started) {
+    ImGui::TextDisabled("opening the run saved in %s...", store_where().c_str());
+    return;
+  }
+  take_files(panel);
   corpus_controls(app, panel);
   ui_probe_value("charrnn.ready", panel.has_session);
-  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+  panel_message("charrnn", panel.message, panel.message_error);
   if (!panel.has_session) return;
 
   config_controls(panel);
   const CharRnnConfig& config = panel.session.config;
-  TrainingAction action = training_controls("charrnn", panel.worker, panel.controls, double(config.batch) * config.seq, "chars");
+  TrainingAction action = training_controls("charrnn", panel.worker, panel.controls, double(config.batch) * config.seq, "chars", panel.autosave);
   handle_action(panel, action);
-  training_error_banner(panel.worker);
+  if (training_error_banner(panel.worker, "charrnn", &panel.controls)) handle_action(panel, TrainingAction::OptimizerChanged);
 
   panel.worker.with_snapshot([&] {
     CharRnnPanel::View& view = panel.view;
@@ -289,6 +384,9 @@ void charrnn_panel(App& app) {
     ui_probe_value("charrnn.step", double(view.step));
     ui_probe_value("charrnn.first_train_bpc", view.train_bpc.empty() ? NAN : double(view.train_bpc.values.front()));
     ui_probe_value("charrnn.train_bpc", view.train_bpc.empty() ? NAN : double(view.train_bpc.last()));
+    bool finite = true;
+    for (std::size_t i = 0; i < view.model.params.value.size(); i++) finite = finite && std::isfinite(view.model.params.value[i]);
+    ui_probe_value("charrnn.weights_finite", finite);
     ImGui::Text("step %lld   train %.3f bits/char   validation %s", (long long)view.step, double(view.train_bpc.last()),
                 view.val_bpc.empty() ? "(every 100 steps)" : std::to_string(view.val_bpc.last()).substr(0, 5).c_str());
     PlotSeries curves[2] = {

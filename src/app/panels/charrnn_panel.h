@@ -1,10 +1,12 @@
 #pragma once
 // State of the char-RNN panel: the corpus, the session the worker trains, the UI's copy of the
 // model, and the sampler that streams text from that copy.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "app/heatmap.h"
+#include "app/panels/autosave.h"
 #include "app/panels/sample_text.h"
 #include "app/panels/training_controls.h"
 #include "core/rng.h"
@@ -49,6 +51,9 @@ struct CharRnnPanel {
   std::vector<std::string> token_text;  // each token of the session's corpus as UTF-8
   Heatmap hidden_map;
   std::string message;
+  bool message_error = false;
+  Autosave autosave;
+  std::optional<SavedRun> pending_resume;  // a saved run waiting for its text to arrive
 };
 
 void charrnn_panel_shutdown(CharRnnPanel& panel);

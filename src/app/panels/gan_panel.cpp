@@ -7,6 +7,7 @@
 
 #include "app/app.h"
 #include "app/file_transfer.h"
+#include "app/local_store.h"
 #include "app/plot.h"
 #include "app/ui_probe.h"
 #include "app/panels/widgets.h"
@@ -60,16 +61,26 @@ void publish(GanPanel& panel) {
   view.ready = true;
 }
 
-Status build_session(GanPanel& panel) {
+// A new pair of networks from the controls, or (given a saved run) the pair the run stopped at.
+Status build_session(GanPanel& panel, const SavedRun* saved = nullptr) {
   GanConfig config;
   config.d_steps = panel.d_steps;
   TrainOptions options = gan_default_options();
   options.seed = std::uint64_t(panel.controls.seed);
   options.optimizer.kind = panel.controls.optimizer;
   options.optimizer.lr = panel.controls.learning_rate;
+  if (saved) {
+    if (Status status = gan_saved_config(*saved, config); !status.ok()) return status;
+    if (Status status = saved_run_get_options(*saved, options); !status.ok()) return status;
+  }
   GanSession fresh;
   Status status = gan_session_init(fresh, config, panel.train, options);
+  if (status.ok() && saved) status = gan_session_resume(fresh, *saved);
   if (!status.ok()) return status;
+  panel.d_steps = config.d_steps;
+  panel.controls.seed = int(options.seed);
+  panel.controls.optimizer = options.optimizer.kind;
+  panel.controls.learning_rate = float(options.optimizer.lr);
   panel.worker.pause();
   panel.worker.with_session([&] {
     panel.session = std::move(fresh);
@@ -102,12 +113,37 @@ void take_data(GanPanel& panel) {
     }
     (purpose == kImagesPurpose ? panel.images_file : panel.labels_file) = std::move(file.bytes);
   }
-  if (panel.has_session || panel.images_file.empty() || panel.labels_file.empty()) return;
+  // The saved files decide whether the digits get a new pair of networks or a saved one.
+  if (panel.has_session || panel.images_file.empty() || panel.labels_file.empty() || !store_ready()) return;
   Status status = mnist_parse(panel.images_file, panel.labels_file, panel.train);
   panel.images_file.clear();
   panel.labels_file.clear();
-  if (status.ok()) status = build_session(panel);
-  if (!status.ok()) panel.message = "MNIST: " + status.error;
+  if (!status.ok()) {
+    panel.message = "MNIST: " + status.error;
+    panel.message_error = true;
+    return;
+  }
+  panel.autosave.name = "gan";
+  panel.autosave.unit = "iteration";
+  panel.autosave.capture = [&panel] { return gan_session_saved_run(panel.session); };
+  SavedRun saved;
+  std::string problem;
+  if (autosave_saved_run(panel.autosave, saved, problem) && problem.empty()) {
+    status = build_session(panel, &saved);
+    if (status.ok()) autosave_resumed(panel.autosave, saved);
+    else problem = status.error;
+  }
+  if (panel.autosave.resumed_step < 0) status = build_session(panel);
+  if (!status.ok()) {
+    panel.message = "MNIST: " + status.error;
+    panel.message_error = true;
+    return;
+  }
+  if (!problem.empty()) {
+    panel.message = "the run saved in " + store_where() + " could not be resumed (" + problem + "); started afresh";
+    panel.message_error = true;
+  }
+  autosave_enable(panel.autosave, panel.worker);
 }
 
 void handle_action(GanPanel& panel, TrainingAction action) {
@@ -122,6 +158,9 @@ void handle_action(GanPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 void take_checkpoint(GanPanel& panel) {
@@ -129,11 +168,14 @@ void take_checkpoint(GanPanel& panel) {
   if (!file_take_opened(kCheckpointPurpose, file) && !file_take_opened("drop", file)) return;
   if (!panel.has_session) {
     panel.message = "wait for MNIST to load before loading a checkpoint";
+    panel.message_error = true;
     return;
   }
-  take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
+  bool loaded = take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
     return gan_session_load(panel.session, bytes);
   }, panel.message);
+  panel.message_error = !loaded;
+  if (loaded) autosave_new_model(panel.autosave);
 }
 
 // ---- scoring -----------------------------------------------------------------------------------
@@ -220,7 +262,7 @@ void scorer_section(GanPanel& panel) {
     else ImGui::TextDisabled("loading the 10,000 test digits...");
     return;
   }
-  training_error_banner(scorer.worker);
+  training_error_banner(scorer.worker, "gan.scorer");
   scorer.worker.with_snapshot([&] {
     const GanPanel::Scorer::View& view = scorer.view;
     if (!view.trained) {
@@ -279,11 +321,11 @@ void gan_panel(App& app) {
       ImGui::ProgressBar(images, ImVec2(300, 0), "loading MNIST (60,000 digits)");
       app_animate(app);
     }
-    if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+    panel_message("gan", panel.message, panel.message_error);
     return;
   }
 
-  TrainingAction action = training_controls("gan", panel.worker, panel.controls, double(panel.session.config.batch), "images");
+  TrainingAction action = training_controls("gan", panel.worker, panel.controls, double(panel.session.config.batch), "images", panel.autosave);
   handle_action(panel, action);
   ImGui::SetNextItemWidth(120);
   if (ImGui::SliderInt("k (D steps per G step)", &panel.d_steps, 1, 5))
@@ -295,8 +337,8 @@ void gan_panel(App& app) {
     panel.worker.with_session([&] { draw_endpoints(panel, std::uint64_t(panel.view.iteration) + 1); });
     panel.worker.publish_now();
   }
-  training_error_banner(panel.worker);
-  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+  if (training_error_banner(panel.worker, "gan", &panel.controls)) handle_action(panel, TrainingAction::OptimizerChanged);
+  panel_message("gan", panel.message, panel.message_error);
 
   panel.worker.with_snapshot([&] {
     GanPanel::View& view = panel.view;
@@ -305,6 +347,7 @@ void gan_panel(App& app) {
     for (float v : view.grid) grid_sum += v;
     ui_probe_value("gan.iteration", double(view.iteration));
     ui_probe_value("gan.grid_sum", grid_sum);
+    ui_probe_value("gan.d_loss", view.d_loss.empty() ? NAN : double(view.d_loss.last()));
     ImGui::Text("iteration %ld   epoch %.2f   D loss %.3f   G loss %.3f   D(x) %.2f   D(G(z)) %.2f", view.iteration,
                 view.epoch, double(view.d_loss.last()), double(view.g_loss.last()), double(view.d_real.last()),
                 double(view.d_fake.last()));

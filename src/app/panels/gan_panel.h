@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/heatmap.h"
+#include "app/panels/autosave.h"
 #include "app/panels/training_controls.h"
 #include "train/gan_scores.h"
 #include "train/gan_session.h"
@@ -34,6 +35,8 @@ struct GanPanel {
   } view;
   Heatmap grid_map, interpolation_map;
   std::string message;
+  bool message_error = false;
+  Autosave autosave;
 
   // The scorer: LeNet-5, trained here for one epoch by the same core, then used to compute the
   // inception score and the Frechet distance of 1000 generated digits. It has a worker of its

@@ -8,6 +8,7 @@
 
 #include "app/app.h"
 #include "app/file_transfer.h"
+#include "app/local_store.h"
 #include "app/plot.h"
 #include "app/ui_probe.h"
 #include "app/panels/widgets.h"
@@ -19,14 +20,21 @@ namespace {
 constexpr const char* kCheckpointPurpose = "nextword-checkpoint";
 constexpr const char* kCheckpointName = "nextword.ckpt";
 
-Status start_session(NextWordPanel& panel) {
+// A new session from the controls, or (given a saved run) the one the run stopped at.
+Status start_session(NextWordPanel& panel, const SavedRun* saved = nullptr) {
   TrainOptions options = nextword_default_options();
   options.seed = std::uint64_t(panel.controls.seed);
   options.optimizer.kind = panel.controls.optimizer;
   options.optimizer.lr = panel.controls.learning_rate;
+  if (saved)
+    if (Status status = saved_run_get_options(*saved, options); !status.ok()) return status;
   NextWordSession fresh;
   Status status = nextword_session_init(fresh, options);
+  if (status.ok() && saved) status = nextword_session_resume(fresh, *saved);
   if (!status.ok()) return status;
+  panel.controls.seed = int(options.seed);
+  panel.controls.optimizer = options.optimizer.kind;
+  panel.controls.learning_rate = float(options.optimizer.lr);
   panel.worker.with_session([&] {
     panel.session = std::move(fresh);
     nextword_session_evaluate(panel.session);
@@ -35,8 +43,9 @@ Status start_session(NextWordPanel& panel) {
   return Status::success();
 }
 
+// Waits for the saved files: a run saved on an earlier visit is picked up where it stopped.
 void ensure_started(NextWordPanel& panel) {
-  if (panel.started) return;
+  if (panel.started || !store_ready()) return;
   panel.started = true;
   TrainOptions defaults = nextword_default_options();
   panel.controls.learning_rate = float(defaults.optimizer.lr);
@@ -44,8 +53,25 @@ void ensure_started(NextWordPanel& panel) {
   panel.worker.start([&panel] { return nextword_session_step(panel.session); },
                      [&panel] { nextword_session_copy(panel.view, panel.session); });
   panel.worker.set_finished([&panel] { return panel.session.epoch >= panel.target_epochs; });
-  Status status = start_session(panel);
-  if (!status.ok()) panel.message = status.error;
+  panel.autosave.name = "nextword";
+  panel.autosave.unit = "epoch";
+  panel.autosave.capture = [&panel] { return nextword_session_saved_run(panel.session); };
+  SavedRun saved;
+  std::string problem;
+  if (autosave_saved_run(panel.autosave, saved, problem) && problem.empty()) {
+    Status status = start_session(panel, &saved);
+    if (status.ok()) autosave_resumed(panel.autosave, saved);
+    else problem = status.error;
+  }
+  if (panel.autosave.resumed_step < 0) {
+    Status status = start_session(panel);
+    if (!status.ok()) panel.message = status.error;
+  }
+  if (!problem.empty()) {
+    panel.message = "the run saved in " + store_where() + " could not be resumed (" + problem + "); started afresh";
+    panel.message_error = true;
+  }
+  autosave_enable(panel.autosave, panel.worker);
 }
 
 void handle_action(NextWordPanel& panel, TrainingAction action) {
@@ -62,16 +88,21 @@ void handle_action(NextWordPanel& panel, TrainingAction action) {
   };
   handle_training_action(action, panel.worker, {kCheckpointPurpose, kCheckpointName}, handlers, panel.controls.seed,
                          panel.message);
+  if (action == TrainingAction::Reset || action == TrainingAction::StartFresh) panel.message_error = false;
+  if (action == TrainingAction::Reset) autosave_new_model(panel.autosave);
+  if (action == TrainingAction::StartFresh) autosave_clear(panel.autosave, panel.worker);
 }
 
 void take_checkpoint(NextWordPanel& panel) {
   OpenedFile file;
   if (!file_take_opened(kCheckpointPurpose, file) && !file_take_opened("drop", file)) return;
-  take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
+  bool loaded = take_opened_checkpoint(file, panel.worker, [&panel](std::span<const std::uint8_t> bytes) {
     Status status = nextword_session_load(panel.session, bytes);
     if (status.ok()) nextword_session_evaluate(panel.session);
     return status;
   }, panel.message);
+  panel.message_error = !loaded;
+  if (loaded) autosave_new_model(panel.autosave);
 }
 
 // One row per sentence: what it reads, what the model predicts and how sure it is, and the whole
@@ -181,13 +212,17 @@ void lstm_heatmaps(NextWordPanel& panel, App& app) {
 void nextword_panel(App& app) {
   NextWordPanel& panel = app.nextword;
   ensure_started(panel);
-  take_checkpoint(panel);
   panel_header("Next-word LSTM",
                "Six sentences over a nine-word vocabulary. An LSTM reads the first two words of each "
                "sentence, one-hot, and learns to predict the third. Press Train and watch the loss fall, "
                "the predictions turn green and the gates settle.");
+  if (!panel.started) {
+    ImGui::TextDisabled("opening the run saved in %s...", store_where().c_str());
+    return;
+  }
+  take_checkpoint(panel);
 
-  TrainingAction action = training_controls("nextword", panel.worker, panel.controls, kNextWordSentences, "sentences");
+  TrainingAction action = training_controls("nextword", panel.worker, panel.controls, kNextWordSentences, "sentences", panel.autosave);
   handle_action(panel, action);
   ImGui::SetNextItemWidth(200);
   if (ImGui::SliderFloat("epochs/s", &panel.epochs_per_second, 5.0f, 5000.0f, "%.0f", ImGuiSliderFlags_Logarithmic))
@@ -196,9 +231,11 @@ void nextword_panel(App& app) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(120);
   ImGui::InputInt("stop at epoch", &panel.target_epochs, 100);
+  ui_probe_item("nextword.stop_at");
   panel.target_epochs = std::clamp(panel.target_epochs, 1, 1000000);
-  training_error_banner(panel.worker);
-  if (!panel.message.empty()) ImGui::TextDisabled("%s", panel.message.c_str());
+  ui_probe_value("nextword.target_epochs", panel.target_epochs);
+  if (training_error_banner(panel.worker, "nextword", &panel.controls)) handle_action(panel, TrainingAction::OptimizerChanged);
+  panel_message("nextword", panel.message, panel.message_error);
 
   panel.worker.with_snapshot([&] {
     NextWordSession& view = panel.view;
@@ -206,6 +243,9 @@ void nextword_panel(App& app) {
     ui_probe_value("nextword.epoch", double(view.epoch));
     ui_probe_value("nextword.loss", view.loss.empty() ? NAN : double(view.loss.last()));
     ui_probe_value("nextword.correct", nextword_session_correct(view));
+    bool finite = true;
+    for (std::size_t i = 0; i < view.model.params.value.size(); i++) finite = finite && std::isfinite(view.model.params.value[i]);
+    ui_probe_value("nextword.weights_finite", finite);
     if (view.loss.empty())
       ImGui::Text("epoch %ld   not trained yet   %d of 6 right", view.epoch, nextword_session_correct(view));
     else

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/heatmap.h"
+#include "app/panels/autosave.h"
 #include "app/panels/training_controls.h"
 #include "train/nextword_session.h"
 #include "train/worker.h"
@@ -21,6 +22,8 @@ struct NextWordPanel {
   char word0[16] = "you";
   char word1[16] = "love";
   std::string message;  // outcome of the last save, load or reset
+  bool message_error = false;
+  Autosave autosave;
   Heatmap inputs;       // (6, 2 x 9) one-hot words
   Heatmap probabilities;  // (6, 9)
   Heatmap signals[6][2];  // i f g o c h at steps 1 and 2: (6 sentences, H)

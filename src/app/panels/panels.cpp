@@ -16,4 +16,10 @@ long panels_publications(const App& app) {
          app.gan.scorer.worker.publications();
 }
 
+void panels_autosave(App& app) {
+  autosave_tick(app.nextword.autosave, app.nextword.worker);
+  autosave_tick(app.charrnn.autosave, app.charrnn.worker);
+  autosave_tick(app.gan.autosave, app.gan.worker);
+}
+
 }  // namespace nn

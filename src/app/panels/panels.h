@@ -25,4 +25,7 @@ void about_panel(App& app);
 // Snapshots published by all the panels' training workers so far: when it moves, the screen is stale.
 long panels_publications(const App& app);
 
+// Every demo's autosave (autosave.h), open or not: called every loop, drawn or not.
+void panels_autosave(App& app);
+
 }  // namespace nn

@@ -1,8 +1,10 @@
 #include "app/panels/training_controls.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
+#include "app/style.h"
 #include "app/ui_probe.h"
 #include "imgui.h"
 
@@ -17,7 +19,7 @@ const char* const kOptimizerLabels[] = {"SGD", "Momentum", "Nesterov", "RMSprop"
 }  // namespace
 
 TrainingAction training_controls(const char* probe_name, TrainingWorker& worker, TrainingControls& controls,
-                                 double samples_per_step, const char* sample_unit) {
+                                 double samples_per_step, const char* sample_unit, Autosave& autosave) {
   TrainingAction action = TrainingAction::None;
   bool running = worker.running();
   if (ImGui::Button(running ? "Pause" : "Train", ImVec2(90, 0))) running ? worker.pause() : worker.run();
@@ -37,9 +39,13 @@ TrainingAction training_controls(const char* probe_name, TrainingWorker& worker,
   ImGui::InputInt("seed", &controls.seed);
   if (controls.seed < 0) controls.seed = 0;
   ImGui::SameLine();
-  if (ImGui::Button("Save")) action = TrainingAction::Save;
+  if (ImGui::Button("Download")) action = TrainingAction::Save;
+  ui_probe_item(std::string(probe_name) + ".download");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("The model and its optimizer state as a checkpoint file");
   ImGui::SameLine();
-  if (ImGui::Button("Load")) action = TrainingAction::Load;
+  if (ImGui::Button("Upload...")) action = TrainingAction::Load;
+  ui_probe_item(std::string(probe_name) + ".upload");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Resume from a checkpoint file downloaded before");
 
   int optimizer = 0;
   for (int i = 0; i < 5; i++)
@@ -53,10 +59,17 @@ TrainingAction training_controls(const char* probe_name, TrainingWorker& worker,
   ImGui::SetNextItemWidth(200);
   if (ImGui::SliderFloat("learning rate", &controls.learning_rate, 1e-5f, 1.0f, "%.2e", ImGuiSliderFlags_Logarithmic))
     action = TrainingAction::OptimizerChanged;
+  ui_probe_item(std::string(probe_name) + ".learning_rate");
+  ui_probe_value(std::string(probe_name) + ".lr", controls.learning_rate);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Ctrl+click to type any value");
+  ImGui::SameLine();
+  autosave_button(autosave, probe_name);
 
   double steps = worker.steps_per_second();
   ImGui::TextDisabled("%s  %ld steps  %.1f steps/s  %.0f %s/s", running ? "training" : "paused", worker.steps_done(), steps,
                       steps * samples_per_step, sample_unit);
+  ImGui::SameLine(0.0f, 24.0f);
+  if (autosave_status(autosave, probe_name)) action = TrainingAction::StartFresh;
   return action;
 }
 
@@ -64,11 +77,14 @@ void handle_training_action(TrainingAction action, TrainingWorker& worker, const
                             const TrainingHandlers& handlers, int seed, std::string& message) {
   switch (action) {
     case TrainingAction::None: return;
-    case TrainingAction::Reset: {
+    case TrainingAction::Reset:
+    case TrainingAction::StartFresh: {
       worker.pause();
       worker.clear_error();
       Status status = handlers.reset();
-      message = status.ok() ? "reset with seed " + std::to_string(seed) : status.error;
+      message = !status.ok() ? status.error
+                : action == TrainingAction::Reset ? "reset with seed " + std::to_string(seed)
+                                                  : "started afresh with seed " + std::to_string(seed) + ": the saved run is forgotten";
       return;
     }
     case TrainingAction::OptimizerChanged:
@@ -110,17 +126,49 @@ bool take_opened_checkpoint(const OpenedFile& file, TrainingWorker& worker,
   return status.ok();
 }
 
-void training_error_banner(TrainingWorker& worker) {
+bool training_error_banner(TrainingWorker& worker, const char* probe_name, TrainingControls* controls) {
   std::string error = worker.error();
-  if (error.empty()) return;
-  ui_probe_text("error", error);
+  if (error.empty()) return false;
+  const std::string probe = probe_name;
+  ui_probe_text(probe + ".error", error);
+  // A tenth of the rate that failed: far enough down to stop most divergences in one go.
+  const float lower = controls ? std::max(controls->learning_rate * 0.1f, 1e-7f) : 0.0f;
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float wrap = ImGui::GetContentRegionAvail().x - 2.0f * style.WindowPadding.x;
+  const float height = ImGui::GetTextLineHeightWithSpacing() + ImGui::CalcTextSize(error.c_str(), nullptr, false, wrap).y +
+                       ImGui::GetFrameHeight() + 2.0f * style.WindowPadding.y + style.ItemSpacing.y;
+  bool lowered = false;
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0.35f, 0.10f, 0.10f, 1.0f));
-  ImGui::BeginChild("error", ImVec2(0, ImGui::GetTextLineHeightWithSpacing() * 3.2f), false,
-                    ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::BeginChild("error", ImVec2(0, height), false, ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextColored(kAccentColor, "Training paused.");
   ImGui::TextWrapped("%s", error.c_str());
-  if (ImGui::SmallButton("Dismiss")) worker.clear_error();
+  if (controls) {
+    char label[64];
+    std::snprintf(label, sizeof label, "Use learning rate %.2e", double(lower));
+    if (ImGui::Button(label)) {
+      controls->learning_rate = lower;
+      worker.clear_error();
+      lowered = true;
+    }
+    ui_probe_item(probe + ".lower_lr");
+    ImGui::SameLine();
+  }
+  if (ImGui::Button("Dismiss")) worker.clear_error();
   ImGui::EndChild();
   ImGui::PopStyleColor();
+  return lowered;
+}
+
+void panel_message(const char* probe_name, const std::string& message, bool error) {
+  if (message.empty()) return;
+  ui_probe_text(std::string(probe_name) + ".message", message);
+  if (error) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kWarningColor, "%s", message.c_str());
+    ImGui::PopTextWrapPos();
+  } else {
+    ImGui::TextDisabled("%s", message.c_str());
+  }
 }
 
 }  // namespace nn

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/file_transfer.h"
+#include "app/panels/autosave.h"
 #include "core/optim.h"
 #include "train/worker.h"
 
@@ -22,18 +23,20 @@ struct TrainingControls {
   OptimizerKind optimizer = OptimizerKind::Adam;
 };
 
-enum class TrainingAction { None, Reset, OptimizerChanged, Save, Load };
+enum class TrainingAction { None, Reset, OptimizerChanged, Save, Load, StartFresh };
 
 // `samples_per_step` turns steps/s into samples/s (batch size, or batch x sequence for text);
 // `sample_unit` names them ("sentences", "chars", "images").
 // `probe_name` prefixes the names under which the buttons are visible to the browser test.
+// The demo's autosave shows its button and what it keeps beside the other controls.
 TrainingAction training_controls(const char* probe_name, TrainingWorker& worker, TrainingControls& controls,
-                                 double samples_per_step, const char* sample_unit);
+                                 double samples_per_step, const char* sample_unit, Autosave& autosave);
 
 // What a panel does for each action, the parts every demo shares written once:
 //   reset:     rebuild the session from the controls (seed, optimizer, learning rate);
 //   optimizer: apply the controls' optimizer and learning rate to the session, between steps;
-//   save:      the session's checkpoint bytes, taken between steps.
+//   save:      the session's checkpoint bytes, taken between steps;
+//   start fresh: a reset (the panel then forgets its saved run).
 // Loading only opens the file picker; the file arrives later (take_opened_checkpoint).
 struct TrainingHandlers {
   std::function<Status()> reset;
@@ -57,7 +60,12 @@ void apply_optimizer_controls(const TrainingControls& controls, OptimizerConfig&
 bool take_opened_checkpoint(const OpenedFile& file, TrainingWorker& worker,
                             const std::function<Status(std::span<const std::uint8_t>)>& load, std::string& message);
 
-// A banner for the worker's last error (divergence...), with a button to dismiss it.
-void training_error_banner(TrainingWorker& worker);
+// A banner for the worker's last error (a divergence: what happened, where training went back to,
+// what to change), with a button to dismiss it and, given the controls, one that lowers the
+// learning rate tenfold: true when that was pressed (the panel applies the controls).
+bool training_error_banner(TrainingWorker& worker, const char* probe_name, TrainingControls* controls = nullptr);
+
+// The outcome of the last save, load or reset: errors (a refused checkpoint...) stand out.
+void panel_message(const char* probe_name, const std::string& message, bool error);
 
 }  // namespace nn
