@@ -158,6 +158,8 @@ size_t gemm_packed_b_floats(int K, int N, int groups) {
   return size_t(groups) * size_t(K) * size_t(N + kMaxPanelWidth - 1);
 }
 
+int gemm_panel_width() { return kernel_for(simd_backend()).nr; }
+
 PackedB gemm_pack_b(float* dst, bool trans_b, int K, int N, int groups, const float* B, int ldb) {
   const GemmKernel& kr = kernel_for(simd_backend());
   static_assert(kMaxPanelWidth >= 24, "the widest micro-tile (AVX2: 24 columns) must fit");

@@ -36,6 +36,8 @@ struct PackedB {
 };
 
 size_t gemm_packed_b_floats(int K, int N, int groups = 1);
+// The panel width (nr) gemm_pack_b packs with on the SIMD backend in use.
+int gemm_panel_width();
 // dst holds gemm_packed_b_floats(K, N, groups) floats; the PackedB refers to it.
 PackedB gemm_pack_b(float* dst, bool trans_b, int K, int N, int groups, const float* B, int ldb);
 

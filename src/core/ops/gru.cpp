@@ -34,13 +34,19 @@ void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T,
   const int G = 3 * H;
   state_init(cache.h, h0, B * H);
   bias_forward(cache.gates, p.b_ih, T * B, G);
-  // W_hhᵀ by gate blocks: a share of units takes the same columns of every gate.
-  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, H, 3, p.w_hh, H);
+  // W_hhᵀ by gate blocks, or as one block when the layer is too narrow to split (as in lstm.cpp).
+  const bool by_gate = H >= 2 * gemm_panel_width();
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, by_gate ? H : G, by_gate ? 3 : 1, p.w_hh, H);
   for (int t = 0; t < T; t++) {
     float* gates = cache.gates + t * B * G;  // (B, 3H)
     float* hh = cache.hh + t * B * G;        // (B, 3H)
     const float* h_prev = cache.h + t * B * H;
     float* h = cache.h + (t + 1) * B * H;
+    if (!by_gate) {
+      gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
+      gru_cell_forward(gates, hh, p.b_hh, h_prev, h, B, H, H);
+      continue;
+    }
     // Nearly all the time of a step: the three gate blocks of a share of units, then their cells.
     for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
       gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);

@@ -38,14 +38,22 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
   state_init(cache.c, c0, B * H);
   bias_forward(cache.gates, p.b_ih, T * B, G);
   bias_forward(cache.gates, p.b_hh, T * B, G);
-  // W_hhᵀ by gate blocks: a share of units takes the same columns of every gate.
-  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, H, 4, p.w_hh, H);
+  // W_hhᵀ by gate blocks, so that a share of units takes the same columns of every gate. A layer
+  // too narrow to split (the next-word LSTM's 5 units) packs its 4H columns as one block instead:
+  // one tile for all four gates rather than a nearly empty one per gate.
+  const bool by_gate = H >= 2 * gemm_panel_width();
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, by_gate ? H : G, by_gate ? 4 : 1, p.w_hh, H);
   for (int t = 0; t < T; t++) {
     float* gates = cache.gates + t * B * G;  // (B, 4H)
     const float* h_prev = cache.h + t * B * H;
     const float* c_prev = cache.c + t * B * H;
     float* h = cache.h + (t + 1) * B * H;
     float* c = cache.c + (t + 1) * B * H;
+    if (!by_gate) {
+      gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
+      lstm_cell_forward(gates, c_prev, c, h, B, H, H);
+      continue;
+    }
     // Nearly all the time of a step: the four gate blocks of a share of units, then their cells.
     for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
       gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
