@@ -272,6 +272,37 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
   }
 }
 
+// Runs lanes(k, ptrs) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
+// advance by their row strides; the last partial vector goes through padded copies, so tail units
+// get the same arithmetic as the others. lanes(p) loads and stores L floats at each p[a].
+template <class S, int NA, class Lanes>
+void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, int n, Lanes lanes) {
+  constexpr int L = S::kLanes;
+  for (int r = 0; r < rows; r++) {
+    float* p[NA];
+    for (int a = 0; a < NA; a++) p[a] = rows0[a] + size_t(r) * stride[a];
+    int k = 0;
+    for (; k + L <= n; k += L) {
+      float* q[NA];
+      for (int a = 0; a < NA; a++) q[a] = p[a] + k;
+      lanes(q);
+    }
+    if (k < n) {
+      float buf[NA][L] = {};
+      float* q[NA];
+      for (int a = 0; a < NA; a++) {
+        std::memcpy(buf[a], p[a] + k, sizeof(float) * (n - k));
+        q[a] = buf[a];
+      }
+      lanes(q);
+      for (int a = 0; a < NA; a++) std::memcpy(p[a] + k, buf[a], sizeof(float) * (n - k));
+    }
+  }
+}
+
+// Casts away const for over_units' pointer table; the lanes functions only store to outputs.
+inline float* rw(const float* p) { return const_cast<float*>(p); }
+
 template <class S>
 void leaky_relu(float* out, const float* x, float slope, int n) {
   auto vs = S::set1(slope);
@@ -297,27 +328,12 @@ void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float
   }
 }
 
-// The optimizers' loops over parameters; the tail goes through padded copies (zero gradients and
-// moments there give finite, discarded values).
+// The optimizers' loops over parameters: one row of n, the tail through the same padded copies
+// (zero gradients and moments there give finite, discarded values).
 template <class S, int NA, class Lanes>
 void over_params(float* const (&arrays)[NA], int n, Lanes lanes) {
-  constexpr int L = S::kLanes;
-  int i = 0;
-  for (; i + L <= n; i += L) {
-    float* q[NA];
-    for (int a = 0; a < NA; a++) q[a] = arrays[a] + i;
-    lanes(q);
-  }
-  if (i < n) {
-    float buf[NA][L] = {};
-    float* q[NA];
-    for (int a = 0; a < NA; a++) {
-      std::memcpy(buf[a], arrays[a] + i, sizeof(float) * (n - i));
-      q[a] = buf[a];
-    }
-    lanes(q);
-    for (int a = 0; a < NA; a++) std::memcpy(arrays[a] + i, buf[a], sizeof(float) * (n - i));
-  }
+  const int no_stride[NA] = {};
+  over_units<S>(arrays, no_stride, 1, n, lanes);
 }
 
 template <class S>
@@ -355,36 +371,6 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // ---------------------------------------------------------------------------------------------
 // Recurrent cells
 
-// Runs lanes(k, ptrs) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
-// advance by their row strides; the last partial vector goes through padded copies, so tail units
-// get the same arithmetic as the others. lanes(p) loads and stores L floats at each p[a].
-template <class S, int NA, class Lanes>
-void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, int n, Lanes lanes) {
-  constexpr int L = S::kLanes;
-  for (int r = 0; r < rows; r++) {
-    float* p[NA];
-    for (int a = 0; a < NA; a++) p[a] = rows0[a] + size_t(r) * stride[a];
-    int k = 0;
-    for (; k + L <= n; k += L) {
-      float* q[NA];
-      for (int a = 0; a < NA; a++) q[a] = p[a] + k;
-      lanes(q);
-    }
-    if (k < n) {
-      float buf[NA][L] = {};
-      float* q[NA];
-      for (int a = 0; a < NA; a++) {
-        std::memcpy(buf[a], p[a] + k, sizeof(float) * (n - k));
-        q[a] = buf[a];
-      }
-      lanes(q);
-      for (int a = 0; a < NA; a++) std::memcpy(p[a] + k, buf[a], sizeof(float) * (n - k));
-    }
-  }
-}
-
-// Casts away const for over_units' pointer table; the lanes functions only store to outputs.
-inline float* rw(const float* p) { return const_cast<float*>(p); }
 
 template <class S>
 void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
