@@ -13,6 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "data/mnist.h"
+#include "data/text_corpus.h"
+
 namespace nn_test {
 
 // Finite differences in float. The objective is a weighted sum of a few dozen O(1) outputs,
@@ -199,6 +202,24 @@ inline Fixture load_fixture(const std::string& file) {
   std::fclose(f);
   REQUIRE(ok);
   return fx;
+}
+
+// A corpus of `text` with the usual 90/10 split.
+inline nn::TextCorpus corpus_of(const std::string& text) {
+  nn::TextCorpus corpus;
+  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  REQUIRE(nn::corpus_parse(bytes, 0.9, corpus).ok());
+  return corpus;
+}
+
+// `count` MNIST-sized images of uniform noise, labels 0..9 in turn.
+inline nn::MnistSet synthetic_set(int count, std::uint64_t seed) {
+  nn::MnistSet set;
+  set.count = count;
+  Rng rng{seed};
+  for (int i = 0; i < count * nn::kMnistPixels; i++) set.images.push_back(std::uint8_t(rng.next() & 0xFF));
+  for (int i = 0; i < count; i++) set.labels.push_back(std::uint8_t(i % 10));
+  return set;
 }
 
 }  // namespace nn_test

@@ -30,14 +30,6 @@ constexpr int kLearnSteps = 300;
 // so the floor is about 1 bit / seq; this bound leaves room for imperfect training and no more.
 constexpr float kLearnedBpc = 0.15f;
 
-nn::TextCorpus corpus_of(const std::string& text) {
-  nn::TextCorpus corpus;
-  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()),
-                                      text.size());
-  REQUIRE(nn::corpus_parse(bytes, 0.9, corpus).ok());
-  return corpus;
-}
-
 std::string repeat(const std::string& unit, int times) {
   std::string s;
   for (int i = 0; i < times; i++) s += unit;

@@ -16,15 +16,6 @@ using namespace nn_test;
 
 namespace {
 
-nn::MnistSet synthetic_set(int count, std::uint64_t seed) {
-  nn::MnistSet set;
-  set.count = count;
-  Rng rng{seed};
-  for (int i = 0; i < count * nn::kMnistPixels; i++) set.images.push_back(std::uint8_t(rng.next() & 0xFF));
-  for (int i = 0; i < count; i++) set.labels.push_back(std::uint8_t(i % 10));
-  return set;
-}
-
 // `base` with MNIST-sized images and narrow hidden layers: fast, and every code path of the real thing.
 nn::GanConfig narrow_config(nn::GanConfig base = {}) {
   nn::GanConfig c = base;

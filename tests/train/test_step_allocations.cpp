@@ -37,22 +37,6 @@ long allocations_in(F body) {
   return g_allocations;
 }
 
-nn::TextCorpus corpus_of(const std::string& text) {
-  nn::TextCorpus corpus;
-  std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-  REQUIRE(nn::corpus_parse(bytes, 0.9, corpus).ok());
-  return corpus;
-}
-
-nn::MnistSet noise_images(int count) {
-  nn::MnistSet set;
-  set.count = count;
-  nn_test::Rng rng{3};
-  for (int i = 0; i < count * nn::kMnistPixels; i++) set.images.push_back(std::uint8_t(rng.next() & 0xFF));
-  for (int i = 0; i < count; i++) set.labels.push_back(std::uint8_t(i % 10));
-  return set;
-}
-
 }  // namespace
 
 void* operator new(std::size_t size) { return counted_alloc(size); }
@@ -74,7 +58,7 @@ TEST_CASE("a char-RNN training step allocates nothing (LSTM and 2-layer GRU, 1 a
       config.layers = cell == nn::CellKind::Gru ? 2 : 1;
       config.hidden = 64, config.seq = 32, config.batch = 8;
       nn::CharRnnSession s;
-      REQUIRE(nn::charrnn_session_init(s, config, corpus_of(text), nn::charrnn_default_options()).ok());
+      REQUIRE(nn::charrnn_session_init(s, config, nn_test::corpus_of(text), nn::charrnn_default_options()).ok());
       auto step = [&] {
         nn::ParamStore& params = s.model.params;
         params.zero_grad();
@@ -100,7 +84,7 @@ TEST_CASE("a GAN training step allocates nothing (default and textbook models, 1
       nn::set_num_threads(threads);
       nn::GanSession s;
       const nn::TrainOptions options = textbook ? nn::gan_textbook_options() : nn::gan_default_options();
-      REQUIRE(nn::gan_session_init(s, textbook ? nn::gan_config_textbook() : nn::GanConfig{}, noise_images(200),
+      REQUIRE(nn::gan_session_init(s, textbook ? nn::gan_config_textbook() : nn::GanConfig{}, nn_test::synthetic_set(200, 3),
                                    options)
                   .ok());
       const int B = s.config.batch;
