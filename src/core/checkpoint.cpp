@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/byte_writer.h"
 #include "core/crc32.h"
 
 namespace nn {
@@ -17,22 +18,6 @@ namespace {
 constexpr char kMagic[8] = {'N', 'N', 'L', 'A', 'B', 'C', 'K', 'P'};
 constexpr std::size_t kHeaderBytes = sizeof kMagic + 4 + 8;  // magic, version, file size
 constexpr std::size_t kCrcBytes = 4;
-
-class Writer {
- public:
-  void bytes(const void* p, std::size_t n) {
-    const auto* b = static_cast<const std::uint8_t*>(p);
-    out_.insert(out_.end(), b, b + n);
-  }
-  void u32(std::uint32_t v) { bytes(&v, sizeof v); }
-  void u64(std::uint64_t v) { bytes(&v, sizeof v); }
-  void i64(std::int64_t v) { bytes(&v, sizeof v); }
-  void str(const std::string& s) { u32(std::uint32_t(s.size())); bytes(s.data(), s.size()); }
-  std::vector<std::uint8_t>& out() { return out_; }
-
- private:
-  std::vector<std::uint8_t> out_;
-};
 
 // Reads fields in order; any read past the end fails and names the field, and every later read
 // fails too, so a parser checks once after a group of fields.
@@ -199,9 +184,11 @@ std::string arch_describe(const ModelArch& arch) {
   return s;
 }
 
-std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStore& params,
-                                          const OptimizerState& optim) {
-  Writer w;
+namespace {
+
+// Run twice by checkpoint_append: once counting, once writing.
+void write_checkpoint(ByteWriter& w, const ModelArch& arch, const ParamStore& params,
+                      const OptimizerState& optim) {
   w.bytes(kMagic, sizeof kMagic);
   w.u32(kCheckpointVersion);
   w.u64(0);  // the file size, patched below
@@ -224,12 +211,31 @@ std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStor
   w.i64(optim.step);
   w.bytes(params.value.data(), params.value.size() * sizeof(float));
   w.bytes(optim.moments.data(), optim.moments.size() * sizeof(float));
+  w.patch_u64(12, w.written() + kCrcBytes);
+  w.u32(w.begin() ? crc32(w.begin(), w.written()) : 0);
+}
 
-  std::vector<std::uint8_t>& out = w.out();
-  std::uint64_t file_size = out.size() + kCrcBytes;
-  std::memcpy(out.data() + 12, &file_size, sizeof file_size);
-  w.u32(crc32(out.data(), out.size()));
-  return std::move(out);
+}  // namespace
+
+std::size_t checkpoint_bytes(const ModelArch& arch, const ParamStore& params, const OptimizerState& optim) {
+  ByteWriter count;
+  write_checkpoint(count, arch, params, optim);
+  return count.written();
+}
+
+void checkpoint_append(std::vector<std::uint8_t>& out, const ModelArch& arch, const ParamStore& params,
+                       const OptimizerState& optim) {
+  const std::size_t size = checkpoint_bytes(arch, params, optim);
+  if (out.capacity() - out.size() < size) out.reserve(out.size() + size);
+  ByteWriter w(out);
+  write_checkpoint(w, arch, params, optim);
+}
+
+std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStore& params,
+                                          const OptimizerState& optim) {
+  std::vector<std::uint8_t> out;
+  checkpoint_append(out, arch, params, optim);
+  return out;
 }
 
 Status checkpoint_load(std::span<const std::uint8_t> bytes, const ModelArch& arch,

@@ -39,6 +39,11 @@ std::string arch_describe(const ModelArch& arch);           // "lstm hidden=5 vo
 
 std::vector<std::uint8_t> checkpoint_save(const ModelArch& arch, const ParamStore& params,
                                           const OptimizerState& optim);
+// The same bytes appended to `out`, which grows once, to the exact size, if it must grow at all;
+// checkpoint_bytes tells that size beforehand, for a caller that writes several into one buffer.
+void checkpoint_append(std::vector<std::uint8_t>& out, const ModelArch& arch, const ParamStore& params,
+                       const OptimizerState& optim);
+std::size_t checkpoint_bytes(const ModelArch& arch, const ParamStore& params, const OptimizerState& optim);
 // Restores params.value, the optimizer's moments and step from `bytes` if and only if every
 // field matches the model (architecture, tensor names and shapes, optimizer kind, sizes and CRC)
 // and every stored float is finite.

@@ -277,9 +277,11 @@ void gan_session_sample(const GanSession& s, Rng& rng, int n, float* out) {
 }
 
 std::vector<std::uint8_t> gan_session_save(const GanSession& s) {
-  std::vector<std::uint8_t> bytes = checkpoint_save(generator_arch(s.config), s.model.g, s.g_optim);
-  std::vector<std::uint8_t> d = checkpoint_save(discriminator_arch(s.config), s.model.d, s.d_optim);
-  bytes.insert(bytes.end(), d.begin(), d.end());
+  const ModelArch g = generator_arch(s.config), d = discriminator_arch(s.config);
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(checkpoint_bytes(g, s.model.g, s.g_optim) + checkpoint_bytes(d, s.model.d, s.d_optim));
+  checkpoint_append(bytes, g, s.model.g, s.g_optim);
+  checkpoint_append(bytes, d, s.model.d, s.d_optim);
   return bytes;
 }
 

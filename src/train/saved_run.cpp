@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/byte_writer.h"
 #include "core/crc32.h"
 
 namespace nn {
@@ -19,19 +20,6 @@ constexpr char kMagic[8] = {'N', 'N', 'L', 'A', 'B', 'R', 'U', 'N'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kHeaderBytes = sizeof kMagic + 4 + 8;  // magic, version, file size
 constexpr std::size_t kCrcBytes = 4;
-
-void put(std::vector<std::uint8_t>& out, const void* p, std::size_t n) {
-  // resize + memcpy rather than insert: GCC 12 warns (wrongly) about insert into reserved space.
-  const std::size_t at = out.size();
-  out.resize(at + n);
-  if (n) std::memcpy(out.data() + at, p, n);
-}
-void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) { put(out, &v, sizeof v); }
-void put_u64(std::vector<std::uint8_t>& out, std::uint64_t v) { put(out, &v, sizeof v); }
-void put_string(std::vector<std::uint8_t>& out, const std::string& s) {
-  put_u32(out, std::uint32_t(s.size()));
-  put(out, s.data(), s.size());
-}
 
 // Reads fields in order. Every length is checked against the bytes left before anything is
 // allocated for it, so a corrupt count cannot ask for gigabytes.
@@ -79,35 +67,41 @@ const std::string* find_setting(const SavedRun& run, const std::string& key) {
 
 }  // namespace
 
-std::vector<std::uint8_t> saved_run_encode(const SavedRun& run) {
-  // Sized up front: a run carries a checkpoint of up to tens of MB, which must not be copied
-  // over and over as the buffer grows.
-  std::size_t size = kHeaderBytes + 4 + 4 + 8 + run.checkpoint.size() + kCrcBytes;
-  for (const auto& [key, value] : run.settings) size += 8 + key.size() + value.size();
-  for (const auto& [name, series] : run.metrics) size += 8 + name.size() + 8 * series.values.size();
-  std::vector<std::uint8_t> out;
-  out.reserve(size);
-  put(out, kMagic, sizeof kMagic);
-  put_u32(out, kVersion);
-  put_u64(out, size);
-  put_u32(out, std::uint32_t(run.settings.size()));
+namespace {
+
+// Run twice by saved_run_encode: once counting, once writing.
+void write_run(ByteWriter& w, const SavedRun& run) {
+  w.bytes(kMagic, sizeof kMagic);
+  w.u32(kVersion);
+  w.u64(0);  // the file size, patched below
+  w.u32(std::uint32_t(run.settings.size()));
   for (const auto& [key, value] : run.settings) {
-    put_string(out, key);
-    put_string(out, value);
+    w.str(key);
+    w.str(value);
   }
-  put_u32(out, std::uint32_t(run.metrics.size()));
+  w.u32(std::uint32_t(run.metrics.size()));
   for (const auto& [name, series] : run.metrics) {
-    put_string(out, name);
+    w.str(name);
     const std::size_t n = std::min(series.steps.size(), series.values.size());
-    put_u32(out, std::uint32_t(n));
-    put(out, series.steps.data(), n * sizeof(float));
-    put(out, series.values.data(), n * sizeof(float));
+    w.u32(std::uint32_t(n));
+    w.bytes(series.steps.data(), n * sizeof(float));
+    w.bytes(series.values.data(), n * sizeof(float));
   }
-  put_u64(out, run.checkpoint.size());
-  put(out, run.checkpoint.data(), run.checkpoint.size());
-  const std::uint64_t file_size = out.size() + kCrcBytes;
-  std::memcpy(out.data() + 12, &file_size, sizeof file_size);
-  put_u32(out, crc32(out.data(), out.size()));
+  w.u64(run.checkpoint.size());
+  w.bytes(run.checkpoint.data(), run.checkpoint.size());
+  w.patch_u64(12, w.written() + kCrcBytes);
+  w.u32(w.begin() ? crc32(w.begin(), w.written()) : 0);
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> saved_run_encode(const SavedRun& run) {
+  ByteWriter count;
+  write_run(count, run);
+  std::vector<std::uint8_t> out;
+  out.reserve(count.written());
+  ByteWriter w(out);
+  write_run(w, run);
   return out;
 }
 

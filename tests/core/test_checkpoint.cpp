@@ -127,6 +127,29 @@ TEST_CASE("checkpoint round trip in memory restores every float and the step") {
   CHECK(nn::checkpoint_save(loaded.arch, loaded.params, loaded.optim) == bytes);
 }
 
+TEST_CASE("checkpoint appended after other bytes is the same checkpoint, in one exact allocation") {
+  Model saved = trained_model(2);
+  const std::vector<std::uint8_t> alone = nn::checkpoint_save(saved.arch, saved.params, saved.optim);
+  CHECK(alone.size() == nn::checkpoint_bytes(saved.arch, saved.params, saved.optim));
+  CHECK(alone.capacity() == alone.size());  // written once into its own size, never doubled
+
+  std::vector<std::uint8_t> joined = {1, 2, 3};
+  nn::checkpoint_append(joined, saved.arch, saved.params, saved.optim);
+  REQUIRE(joined.size() == 3 + alone.size());
+  CHECK(joined.capacity() == joined.size());
+  CHECK(std::vector<std::uint8_t>(joined.begin(), joined.begin() + 3) == std::vector<std::uint8_t>{1, 2, 3});
+  CHECK(std::vector<std::uint8_t>(joined.begin() + 3, joined.end()) == alone);
+
+  // Room reserved beforehand is used as it is: two checkpoints, one buffer.
+  std::vector<std::uint8_t> both;
+  both.reserve(2 * alone.size());
+  const std::uint8_t* storage = both.data();
+  nn::checkpoint_append(both, saved.arch, saved.params, saved.optim);
+  nn::checkpoint_append(both, saved.arch, saved.params, saved.optim);
+  CHECK(both.data() == storage);
+  CHECK(std::vector<std::uint8_t>(both.begin() + alone.size(), both.end()) == alone);
+}
+
 TEST_CASE("checkpoint round trip for an optimizer without state") {
   Model saved = make_model(lstm_layout(2, 3), "mlp", "2", nn::OptimizerKind::Sgd);
   saved.params.value[3] = 1.5f;

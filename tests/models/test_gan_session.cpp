@@ -336,6 +336,10 @@ TEST_CASE("GAN saved run resumes k, the iteration and the four curves") {
   nn::GanSession s;
   init(s, config, 5);
   step(s, 4);
+  // Both networks' checkpoints go into one buffer of the exact size (a save in the page must not
+  // leave holes in the wasm heap).
+  const std::vector<std::uint8_t> checkpoint = nn::gan_session_save(s);
+  CHECK(checkpoint.capacity() == checkpoint.size());
   nn::SavedRun run;
   REQUIRE(nn::saved_run_decode(nn::saved_run_encode(nn::gan_session_saved_run(s)), run).ok());
 

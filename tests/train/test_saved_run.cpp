@@ -26,8 +26,10 @@ nn::SavedRun sample_run() {
 
 TEST_CASE("saved run: encode and decode round-trip every field") {
   const nn::SavedRun run = sample_run();
+  const std::vector<std::uint8_t> bytes = nn::saved_run_encode(run);
+  CHECK(bytes.capacity() == bytes.size());  // one allocation of the exact size: no doublings
   nn::SavedRun back;
-  nn::Status status = nn::saved_run_decode(nn::saved_run_encode(run), back);
+  nn::Status status = nn::saved_run_decode(bytes, back);
   INFO(status.error);
   REQUIRE(status.ok());
   CHECK(back.settings == run.settings);
