@@ -21,6 +21,11 @@ namespace {
 // once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
 
+// Below this many multiply-adds, packing costs more than it saves (the next-word LSTM's products
+// are a few hundred): the product runs unpacked (GemmKernel::small).
+constexpr double kSmallGemmMacs = 8192;
+static_assert(kSmallMaxK <= kKC, "a small product is one K slice, or its sums would be rounded differently");
+
 // Packing buffers of one thread, allocated on its first GEMM and reused by every later one.
 struct PackBuffers {
   float* a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kMC * kKC));
@@ -131,6 +136,10 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     return;
   }
   const GemmKernel& kr = kernel_for(simd_backend());
+  if (K <= kSmallMaxK && double(M) * N * K <= kSmallGemmMacs) {
+    kr.small(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
+  }
   const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
   ThreadPool& pool = default_thread_pool();
   if (pool.num_threads() == 1 || 2.0 * M * N * K < kGemmParallelMinFlops) {

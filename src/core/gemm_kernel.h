@@ -12,6 +12,8 @@ namespace nn {
 
 // Widest micro-tile, in vectors: micro[v] exists for v = 1..nr/lanes.
 constexpr int kMaxTileVectors = 3;
+// Deepest product GemmKernel::small takes.
+constexpr int kSmallMaxK = 256;
 
 struct GemmKernel {
   int mr, nr;  // the micro-tile of C held in registers
@@ -24,6 +26,11 @@ struct GemmKernel {
   // tile at the right edge of C spends FMAs only on the vectors it has. beta == 0 never reads c.
   void (*micro[kMaxTileVectors + 1])(int k, const float* a, const float* b, float alpha, float beta, float* c,
                                      int ldc, int m, int n);
+  // The whole product, for one too small to repay packing (K at most one slice): A and B are read
+  // where they are, and every element gets the micro-kernel's arithmetic, so the result is the
+  // same bit for bit.
+  void (*small)(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,
+                const float* B, int ldb, float beta, float* C, int ldc);
 };
 
 const GemmKernel& gemm_kernel_scalar();
@@ -91,14 +98,11 @@ void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
         for (int c = 0; c < NR; c++) dst[p * NR + c] = c < cols ? src[c * ldb + p] : 0.0f;
     } else {
       const float* src = b + j0;
-      for (int p = 0; p < k; p++, src += ldb) {
-        if (cols == NR) {
-          std::memcpy(dst + p * NR, src, sizeof(float) * NR);
-        } else {
-          for (int c = 0; c < cols; c++) dst[p * NR + c] = src[c];
-          for (int c = cols; c < NR; c++) dst[p * NR + c] = 0.0f;
+      for (int p = 0; p < k; p++, src += ldb)
+        for (int c0 = 0; c0 < NR; c0 += L) {
+          const int left = cols - c0;
+          S::store(dst + p * NR + c0, left >= L ? S::load(src + c0) : S::load_partial(src + c0, left > 0 ? left : 0));
         }
-      }
     }
   }
 }
@@ -126,27 +130,85 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
       for (int j = 0; j < NV; j++) acc[i][j] = S::fmadd(ai, bv[j], acc[i][j]);
     }
   }
-  // An edge tile goes through a full-size copy so every element of C sees the same arithmetic.
-  float tile[MR * NC];
-  bool edge = m < MR || n < NC;
-  float* out = c;
-  int ldo = ldc;
-  if (edge) {
-    out = tile;
-    ldo = NC;
-    std::memset(tile, 0, sizeof(tile));
-    if (beta != 0.0f)
-      for (int i = 0; i < m; i++) std::memcpy(tile + i * NC, c + i * ldc, sizeof(float) * n);
-  }
   V va = S::set1(alpha), vb = S::set1(beta);
-  for (int i = 0; i < MR; i++)
-    for (int j = 0; j < NV; j++) {
-      float* o = out + i * ldo + j * L;
+  if (m == MR && n == NC) {
+    for (int i = 0; i < MR; i++)
+      for (int j = 0; j < NV; j++) {
+        float* o = c + i * ldc + j * L;
+        V r = S::mul(va, acc[i][j]);
+        S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
+      }
+    return;
+  }
+  // An edge tile stores only its m rows and n columns, with the same arithmetic per element.
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < NV && j * L < n; j++) {
+      float* o = c + i * ldc + j * L;
+      const int cols = n - j * L < L ? n - j * L : L;
       V r = S::mul(va, acc[i][j]);
-      S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
+      if (cols == L) {
+        S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
+      } else {
+        S::store_partial(o, beta == 0.0f ? r : S::fmadd(vb, S::load_partial(o, cols), r), cols);
+      }
     }
-  if (edge)
-    for (int i = 0; i < m; i++) std::memcpy(c + i * ldc, tile + i * NC, sizeof(float) * n);
+}
+
+// R rows of C at a time: R independent FMA chains over k, in the order micro() sums them. A's
+// element (i, p) is at a[i * row_step + p * k_step], whether A is transposed or not.
+template <class S, int R>
+void small_rows(int K, const float* a, int row_step, int k_step, const typename S::V* bv, typename S::V va,
+                typename S::V vb, float beta, float* c, int ldc, int cols) {
+  using V = typename S::V;
+  V acc[R];
+  for (int r = 0; r < R; r++) acc[r] = S::zero();
+  for (int p = 0; p < K; p++, a += k_step)
+#pragma GCC unroll 8
+    for (int r = 0; r < R; r++) acc[r] = S::fmadd(S::set1(a[r * row_step]), bv[p], acc[r]);
+  for (int r = 0; r < R; r++) {
+    float* o = c + r * ldc;
+    V out = S::mul(va, acc[r]);
+    if (cols == S::kLanes)
+      S::store(o, beta == 0.0f ? out : S::fmadd(vb, S::load(o), out));
+    else
+      S::store_partial(o, beta == 0.0f ? out : S::fmadd(vb, S::load_partial(o, cols), out), cols);
+  }
+}
+
+// For each vector of C's columns, the matching vectors of B for every k are gathered once (from
+// B's rows, or from its columns when transposed); then MR rows at a time, as above.
+template <class S, int MR>
+void small(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
+           int ldb, float beta, float* C, int ldc) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  static_assert(MR == 4, "the row remainders below are written for 4-row tiles");
+  V bv[kSmallMaxK];
+  const V va = S::set1(alpha), vb = S::set1(beta);
+  const int row_step = trans_a ? 1 : lda, k_step = trans_a ? lda : 1;
+  for (int j = 0; j < N; j += L) {
+    const int cols = N - j < L ? N - j : L;
+    for (int p = 0; p < K; p++) {
+      if (!trans_b) {
+        bv[p] = cols == L ? S::load(B + p * ldb + j) : S::load_partial(B + p * ldb + j, cols);
+      } else {
+        float column[L] = {};
+        for (int c = 0; c < cols; c++) column[c] = B[(j + c) * ldb + p];
+        bv[p] = S::load(column);
+      }
+    }
+    int i = 0;
+    for (; i + MR <= M; i += MR)
+      small_rows<S, MR>(K, A + i * row_step, row_step, k_step, bv, va, vb, beta, C + i * ldc + j, ldc, cols);
+    const float* a = A + i * row_step;
+    float* c = C + i * ldc + j;
+    switch (M - i) {
+      case 3: small_rows<S, 3>(K, a, row_step, k_step, bv, va, vb, beta, c, ldc, cols); break;
+      case 2: small_rows<S, 2>(K, a, row_step, k_step, bv, va, vb, beta, c, ldc, cols); break;
+      case 1: small_rows<S, 1>(K, a, row_step, k_step, bv, va, vb, beta, c, ldc, cols); break;
+      default: break;
+    }
+  }
 }
 
 template <class S, int MR, int NV>
@@ -158,7 +220,8 @@ constexpr GemmKernel make_kernel() {
           S::kLanes,
           pack_a<MR>,
           pack_b<S, NR>,
-          {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr}};
+          {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr},
+          small<S, MR>};
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 //   Simd128  4 lanes, exists in wasm builds with -msimd128 (no FMA in clang 14: mul then add)
 //   Scalar   1 lane, everywhere: the portable fallback the blocked GEMM runs on without SIMD
 // min(a, b) and max(a, b) return a when a is NaN, so clamping x keeps a NaN input a NaN.
+// load_partial(p, n) and store_partial(p, v, n), 0 <= n < kLanes, touch only p[0..n): the lanes
+// past n load as zero and are not stored. They carry an array's last partial vector, so its
+// elements get the same arithmetic as the others without a padded copy (a call to memcpy).
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define NNLAB_SIMD_AVX2 1
@@ -24,6 +27,8 @@ struct Scalar {
   static V set1(float x) { return x; }
   static V load(const float* p) { return *p; }
   static void store(float* p, V v) { *p = v; }
+  static V load_partial(const float*, int) { return 0.0f; }  // one lane: nothing is partial
+  static void store_partial(float*, V, int) {}
   static V add(V a, V b) { return a + b; }
   static V mul(V a, V b) { return a * b; }
   static V fmadd(V a, V b, V c) { return a * b + c; }
@@ -38,6 +43,26 @@ struct Avx2Fma {
   static V set1(float x) { return _mm256_set1_ps(x); }
   static V load(const float* p) { return _mm256_loadu_ps(p); }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
+  // A masked load is cheap everywhere; a masked store is microcoded on AMD, so the tail is
+  // stored in pieces of 4, 2 and 1 floats.
+  static V load_partial(const float* p, int n) {
+    const __m256i lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lanes));
+  }
+  static void store_partial(float* p, V v, int n) {
+    __m128 x = _mm256_castps256_ps128(v);
+    if (n & 4) {
+      _mm_storeu_ps(p, x);
+      x = _mm256_extractf128_ps(v, 1);
+      p += 4;
+    }
+    if (n & 2) {
+      _mm_storel_pi(reinterpret_cast<__m64*>(p), x);
+      x = _mm_movehl_ps(x, x);
+      p += 2;
+    }
+    if (n & 1) _mm_store_ss(p, x);
+  }
   static V add(V a, V b) { return _mm256_add_ps(a, b); }
   static V sub(V a, V b) { return _mm256_sub_ps(a, b); }
   static V mul(V a, V b) { return _mm256_mul_ps(a, b); }
@@ -97,6 +122,20 @@ struct Simd128 {
   static V set1(float x) { return wasm_f32x4_splat(x); }
   static V load(const float* p) { return wasm_v128_load(p); }
   static void store(float* p, V v) { wasm_v128_store(p, v); }
+  static V load_partial(const float* p, int n) {
+    if (n == 1) return wasm_v128_load32_zero(p);
+    if (n == 2) return wasm_v128_load64_zero(p);
+    if (n == 3) return wasm_v128_load32_lane(p + 2, wasm_v128_load64_zero(p), 2);
+    return zero();
+  }
+  static void store_partial(float* p, V v, int n) {
+    if (n & 2) {
+      wasm_v128_store64_lane(p, v, 0);
+      if (n & 1) wasm_v128_store32_lane(p + 2, v, 2);
+    } else if (n & 1) {
+      wasm_v128_store32_lane(p, v, 0);
+    }
+  }
   static V add(V a, V b) { return wasm_f32x4_add(a, b); }
   static V sub(V a, V b) { return wasm_f32x4_sub(a, b); }
   static V mul(V a, V b) { return wasm_f32x4_mul(a, b); }

@@ -9,7 +9,7 @@ namespace {
 
 // The scalar backend is the reference twins themselves.
 constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
-                                       vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_exp_ref,
+                                       vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_all_finite_ref, vec_exp_ref,
                                        vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, bias_act_rows_ref,
                                        leaky_relu_ref, leaky_relu_backward_add_ref, adam_update_ref,
                                        rmsprop_update_ref,
@@ -37,6 +37,7 @@ void vec_scale(float* x, float alpha, int n) { kernels().scale(x, alpha, n); }
 float vec_sum(const float* x, int n) { return kernels().sum(x, n); }
 float vec_dot(const float* a, const float* b, int n) { return kernels().dot(a, b, n); }
 float vec_max(const float* x, int n) { return kernels().max(x, n); }
+bool vec_all_finite(const float* x, int n) { return kernels().all_finite(x, n); }
 void vec_exp(float* out, const float* x, int n) { kernels().exp(out, x, n); }
 void vec_tanh(float* out, const float* x, int n) { kernels().tanh(out, x, n); }
 void vec_sigmoid(float* out, const float* x, int n) { kernels().sigmoid(out, x, n); }

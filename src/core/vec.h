@@ -18,6 +18,9 @@ void vec_scale(float* x, float alpha, int n);                     // x *= alpha
 float vec_sum(const float* x, int n);
 float vec_dot(const float* a, const float* b, int n);
 float vec_max(const float* x, int n);  // -inf when n == 0
+// No NaN and no infinity among x[0..n): what every training step checks its weights and
+// gradients with (a sum would also overflow on large finite values).
+bool vec_all_finite(const float* x, int n);
 void vec_exp(float* out, const float* x, int n);
 void vec_tanh(float* out, const float* x, int n);
 void vec_sigmoid(float* out, const float* x, int n);  // 1 / (1 + exp(-x))
@@ -71,6 +74,7 @@ void vec_scale_ref(float* x, float alpha, int n);
 float vec_sum_ref(const float* x, int n);
 float vec_dot_ref(const float* a, const float* b, int n);
 float vec_max_ref(const float* x, int n);
+bool vec_all_finite_ref(const float* x, int n);
 void vec_exp_ref(float* out, const float* x, int n);
 void vec_tanh_ref(float* out, const float* x, int n);
 void vec_sigmoid_ref(float* out, const float* x, int n);

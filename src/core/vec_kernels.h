@@ -16,6 +16,7 @@ struct VecKernels {
   float (*sum)(const float* x, int n);
   float (*dot)(const float* a, const float* b, int n);
   float (*max)(const float* x, int n);
+  bool (*all_finite)(const float* x, int n);
   void (*exp)(float* out, const float* x, int n);
   void (*tanh)(float* out, const float* x, int n);
   void (*sigmoid)(float* out, const float* x, int n);
@@ -49,11 +50,12 @@ namespace {
 constexpr float kInf = std::numeric_limits<float>::infinity();
 
 // ---------------------------------------------------------------------------------------------
-// Transcendentals on one vector
+// Transcendentals on one vector: always inlined, as a call would spill the fused cell kernels'
+// live vectors around each one.
 
 // e^x = 2^n * e^r with n = round(x / ln2), |r| <= ln2/2 (Cephes expf: degree-6 polynomial, 1 ulp).
 template <class S>
-typename S::V exp(typename S::V x) {
+[[gnu::always_inline]] inline typename S::V exp(typename S::V x) {
   using V = typename S::V;
   // Beyond these bounds e^x is inf or 0 anyway; they keep n within [-150, 128].
   x = S::max(S::min(x, S::set1(88.8f)), S::set1(-104.0f));
@@ -75,7 +77,7 @@ typename S::V exp(typename S::V x) {
 }
 
 template <class S>
-typename S::V tanh(typename S::V x) {
+[[gnu::always_inline]] inline typename S::V tanh(typename S::V x) {
   using V = typename S::V;
   const V sign = S::set1(-0.0f);
   V ax = S::bit_andnot(sign, x);
@@ -97,7 +99,7 @@ typename S::V tanh(typename S::V x) {
 
 // 1/(1 + e^-x) from e = e^-|x|, which never overflows: 1/(1+e) for x >= 0, e/(1+e) below.
 template <class S>
-typename S::V sigmoid(typename S::V x) {
+[[gnu::always_inline]] inline typename S::V sigmoid(typename S::V x) {
   using V = typename S::V;
   V e = exp<S>(S::bit_or(x, S::set1(-0.0f)));
   V r = S::div(S::set1(1.0f), S::add(S::set1(1.0f), e));
@@ -107,20 +109,28 @@ typename S::V sigmoid(typename S::V x) {
 // ---------------------------------------------------------------------------------------------
 // Loops over arrays
 
-// out[i] = f(x[i]). The last partial vector goes through a padded copy, so tail elements get the
-// same arithmetic as the others.
+// One vector of an array: all its lanes, or the first n of the array's last partial vector
+// (zero-padded on loading), so tail elements get the same arithmetic as the others.
+template <class S>
+struct AllLanes {
+  static typename S::V load(const float* p) { return S::load(p); }
+  static void store(float* p, typename S::V v) { S::store(p, v); }
+};
+template <class S>
+struct FirstLanes {
+  int n;
+  typename S::V load(const float* p) const { return S::load_partial(p, n); }
+  void store(float* p, typename S::V v) const { S::store_partial(p, v, n); }
+};
+
+// out[i] = f(x[i]).
 template <class S, class F>
 void map(float* out, const float* x, int n, F f) {
   constexpr int L = S::kLanes;
   int i = 0;
 #pragma GCC unroll 4
   for (; i + L <= n; i += L) S::store(out + i, f(S::load(x + i)));
-  if (i < n) {
-    float buf[L] = {};
-    std::memcpy(buf, x + i, sizeof(float) * (n - i));
-    S::store(buf, f(S::load(buf)));
-    std::memcpy(out + i, buf, sizeof(float) * (n - i));
-  }
+  if (i < n) S::store_partial(out + i, f(S::load_partial(x + i, n - i)), n - i);
 }
 
 template <class S, class F>
@@ -129,13 +139,7 @@ void map2(float* out, const float* a, const float* b, int n, F f) {
   int i = 0;
 #pragma GCC unroll 4
   for (; i + L <= n; i += L) S::store(out + i, f(S::load(a + i), S::load(b + i)));
-  if (i < n) {
-    float bufa[L] = {}, bufb[L] = {};
-    std::memcpy(bufa, a + i, sizeof(float) * (n - i));
-    std::memcpy(bufb, b + i, sizeof(float) * (n - i));
-    S::store(bufa, f(S::load(bufa), S::load(bufb)));
-    std::memcpy(out + i, bufa, sizeof(float) * (n - i));
-  }
+  if (i < n) S::store_partial(out + i, f(S::load_partial(a + i, n - i), S::load_partial(b + i, n - i)), n - i);
 }
 
 template <class S>
@@ -195,10 +199,7 @@ float sum_of(int n, Load load) {
 template <class S>
 float sum(const float* x, int n) {
   return sum_of<S>(n, [x, n](int i) {
-    if (i + S::kLanes <= n) return S::load(x + i);
-    float buf[S::kLanes] = {};
-    std::memcpy(buf, x + i, sizeof(float) * (n - i));
-    return S::load(buf);
+    return i + S::kLanes <= n ? S::load(x + i) : S::load_partial(x + i, n - i);
   });
 }
 
@@ -206,10 +207,7 @@ template <class S>
 float dot(const float* a, const float* b, int n) {
   return sum_of<S>(n, [a, b, n](int i) {
     if (i + S::kLanes <= n) return S::mul(S::load(a + i), S::load(b + i));
-    float bufa[S::kLanes] = {}, bufb[S::kLanes] = {};
-    std::memcpy(bufa, a + i, sizeof(float) * (n - i));
-    std::memcpy(bufb, b + i, sizeof(float) * (n - i));
-    return S::mul(S::load(bufa), S::load(bufb));
+    return S::mul(S::load_partial(a + i, n - i), S::load_partial(b + i, n - i));
   });
 }
 
@@ -229,6 +227,15 @@ float max(const float* x, int n) {
 }
 
 template <class S>
+bool all_finite(const float* x, int n) {
+  // x - x is 0 for a finite x and NaN for an infinity or a NaN; a sum of zeros cannot overflow.
+  return sum_of<S>(n, [x, n](int i) {
+           auto v = i + S::kLanes <= n ? S::load(x + i) : S::load_partial(x + i, n - i);
+           return S::sub(v, v);
+         }) == 0.0f;
+}
+
+template <class S>
 float exp_sum(float* out, const float* x, float shift, int n) {
   constexpr int L = S::kLanes;
   auto vm = S::set1(shift), vsum = S::zero();
@@ -243,8 +250,7 @@ float exp_sum(float* out, const float* x, float shift, int n) {
     float buf[L];
     for (int j = 0; j < L; j++) buf[j] = i + j < n ? x[i + j] : -kInf;
     auto e = exp<S>(S::sub(S::load(buf), vm));
-    S::store(buf, e);
-    std::memcpy(out + i, buf, sizeof(float) * (n - i));
+    S::store_partial(out + i, e, n - i);
     vsum = S::add(vsum, e);
   }
   return S::hsum(vsum);
@@ -272,9 +278,9 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
   }
 }
 
-// Runs lanes(k, ptrs) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
-// advance by their row strides; the last partial vector goes through padded copies, so tail units
-// get the same arithmetic as the others. lanes(p) loads and stores L floats at each p[a].
+// Runs lanes(ptrs, io) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
+// advance by their row strides; lanes loads and stores one vector at each ptrs[a] through io
+// (AllLanes, or FirstLanes for the last partial vector of a row).
 template <class S, int NA, class Lanes>
 void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, int n, Lanes lanes) {
   constexpr int L = S::kLanes;
@@ -285,17 +291,12 @@ void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, in
     for (; k + L <= n; k += L) {
       float* q[NA];
       for (int a = 0; a < NA; a++) q[a] = p[a] + k;
-      lanes(q);
+      lanes(q, AllLanes<S>{});
     }
     if (k < n) {
-      float buf[NA][L] = {};
       float* q[NA];
-      for (int a = 0; a < NA; a++) {
-        std::memcpy(buf[a], p[a] + k, sizeof(float) * (n - k));
-        q[a] = buf[a];
-      }
-      lanes(q);
-      for (int a = 0; a < NA; a++) std::memcpy(p[a] + k, buf[a], sizeof(float) * (n - k));
+      for (int a = 0; a < NA; a++) q[a] = p[a] + k;
+      lanes(q, FirstLanes<S>{n - k});
     }
   }
 }
@@ -319,17 +320,13 @@ void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float
   int i = 0;
   for (; i + L <= n; i += L) S::store(dx + i, f(S::load(p[0] + i), S::load(p[1] + i), S::load(dx + i)));
   if (i < n) {
-    float bd[L] = {}, bx[L] = {}, bo[L] = {};
-    std::memcpy(bd, dout + i, sizeof(float) * (n - i));
-    std::memcpy(bx, x + i, sizeof(float) * (n - i));
-    std::memcpy(bo, dx + i, sizeof(float) * (n - i));
-    S::store(bo, f(S::load(bd), S::load(bx), S::load(bo)));
-    std::memcpy(dx + i, bo, sizeof(float) * (n - i));
+    const FirstLanes<S> io{n - i};
+    io.store(dx + i, f(io.load(p[0] + i), io.load(p[1] + i), io.load(dx + i)));
   }
 }
 
-// The optimizers' loops over parameters: one row of n, the tail through the same padded copies
-// (zero gradients and moments there give finite, discarded values).
+// The optimizers' loops over parameters: one row of n (the zero padding of a partial vector gives
+// finite, discarded values).
 template <class S, int NA, class Lanes>
 void over_params(float* const (&arrays)[NA], int n, Lanes lanes) {
   const int no_stride[NA] = {};
@@ -342,15 +339,15 @@ void adam_update(float* w, const float* g, float* m, float* v, const AdamCoeffic
   const auto b1 = S::set1(c.beta1), b1c = S::set1(c.one_minus_beta1), b2 = S::set1(c.beta2),
              b2c = S::set1(c.one_minus_beta2), bc2 = S::set1(c.bias_correction2_sqrt), eps = S::set1(c.eps),
              wd = S::set1(c.weight_decay), step = S::set1(c.step_size);
-  over_params<S>(arrays, n, [&](float* const (&q)[4]) {
-    auto wv = S::load(q[0]);
-    auto grad = S::fmadd(wd, wv, S::load(q[1]));
-    auto mv = S::fmadd(b1, S::load(q[2]), S::mul(b1c, grad));
-    auto vv = S::fmadd(b2, S::load(q[3]), S::mul(S::mul(b2c, grad), grad));
+  over_params<S>(arrays, n, [&](float* const (&q)[4], auto io) {
+    auto wv = io.load(q[0]);
+    auto grad = S::fmadd(wd, wv, io.load(q[1]));
+    auto mv = S::fmadd(b1, io.load(q[2]), S::mul(b1c, grad));
+    auto vv = S::fmadd(b2, io.load(q[3]), S::mul(S::mul(b2c, grad), grad));
     auto denom = S::add(S::div(S::sqrt(vv), bc2), eps);
-    S::store(q[2], mv);
-    S::store(q[3], vv);
-    S::store(q[0], S::sub(wv, S::mul(step, S::div(mv, denom))));
+    io.store(q[2], mv);
+    io.store(q[3], vv);
+    io.store(q[0], S::sub(wv, S::mul(step, S::div(mv, denom))));
   });
 }
 
@@ -359,12 +356,12 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
   float* const arrays[] = {w, const_cast<float*>(g), s};
   const auto a = S::set1(c.alpha), ac = S::set1(c.one_minus_alpha), eps = S::set1(c.eps), wd = S::set1(c.weight_decay),
              lr = S::set1(c.lr);
-  over_params<S>(arrays, n, [&](float* const (&q)[3]) {
-    auto wv = S::load(q[0]);
-    auto grad = S::fmadd(wd, wv, S::load(q[1]));
-    auto sv = S::fmadd(a, S::load(q[2]), S::mul(S::mul(ac, grad), grad));
-    S::store(q[2], sv);
-    S::store(q[0], S::sub(wv, S::mul(lr, S::div(grad, S::add(S::sqrt(sv), eps)))));
+  over_params<S>(arrays, n, [&](float* const (&q)[3], auto io) {
+    auto wv = io.load(q[0]);
+    auto grad = S::fmadd(wd, wv, io.load(q[1]));
+    auto sv = S::fmadd(a, io.load(q[2]), S::mul(S::mul(ac, grad), grad));
+    io.store(q[2], sv);
+    io.store(q[0], S::sub(wv, S::mul(lr, S::div(grad, S::add(S::sqrt(sv), eps)))));
   });
 }
 
@@ -376,16 +373,16 @@ template <class S>
 void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
   float* const p[] = {gates, gates + H, gates + 2 * H, gates + 3 * H, rw(c_prev), c, h};
   const int G = 4 * H, stride[] = {G, G, G, G, H, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[7]) {
-    auto i = sigmoid<S>(S::load(q[0])), f = sigmoid<S>(S::load(q[1]));
-    auto g = tanh<S>(S::load(q[2])), o = sigmoid<S>(S::load(q[3]));
-    auto cv = S::fmadd(f, S::load(q[4]), S::mul(i, g));
-    S::store(q[0], i);
-    S::store(q[1], f);
-    S::store(q[2], g);
-    S::store(q[3], o);
-    S::store(q[5], cv);
-    S::store(q[6], S::mul(o, tanh<S>(cv)));
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[7], auto io) {
+    auto i = sigmoid<S>(io.load(q[0])), f = sigmoid<S>(io.load(q[1]));
+    auto g = tanh<S>(io.load(q[2])), o = sigmoid<S>(io.load(q[3]));
+    auto cv = S::fmadd(f, io.load(q[4]), S::mul(i, g));
+    io.store(q[0], i);
+    io.store(q[1], f);
+    io.store(q[2], g);
+    io.store(q[3], o);
+    io.store(q[5], cv);
+    io.store(q[6], S::mul(o, tanh<S>(cv)));
   });
 }
 
@@ -395,17 +392,17 @@ void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* 
   float* const p[] = {dgates, dgates + H, dgates + 2 * H, dgates + 3 * H, dc, rw(dh),
                       rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(c)};
   const int G = 4 * H, stride[] = {G, G, G, G, H, H, G, G, G, G, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[12]) {
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[12], auto io) {
     const auto one = S::set1(1.0f);
-    auto dhv = S::load(q[5]);
-    auto i = S::load(q[6]), f = S::load(q[7]), g = S::load(q[8]), o = S::load(q[9]);
-    auto tc = tanh<S>(S::load(q[11]));
-    auto dcv = S::fmadd(S::mul(dhv, o), S::sub(one, S::mul(tc, tc)), S::load(q[4]));
-    S::store(q[0], S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))));
-    S::store(q[1], S::mul(S::mul(dcv, S::load(q[10])), S::mul(f, S::sub(one, f))));
-    S::store(q[2], S::mul(S::mul(dcv, i), S::sub(one, S::mul(g, g))));
-    S::store(q[3], S::mul(S::mul(dhv, tc), S::mul(o, S::sub(one, o))));
-    S::store(q[4], S::mul(dcv, f));
+    auto dhv = io.load(q[5]);
+    auto i = io.load(q[6]), f = io.load(q[7]), g = io.load(q[8]), o = io.load(q[9]);
+    auto tc = tanh<S>(io.load(q[11]));
+    auto dcv = S::fmadd(S::mul(dhv, o), S::sub(one, S::mul(tc, tc)), io.load(q[4]));
+    io.store(q[0], S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))));
+    io.store(q[1], S::mul(S::mul(dcv, io.load(q[10])), S::mul(f, S::sub(one, f))));
+    io.store(q[2], S::mul(S::mul(dcv, i), S::sub(one, S::mul(g, g))));
+    io.store(q[3], S::mul(S::mul(dhv, tc), S::mul(o, S::sub(one, o))));
+    io.store(q[4], S::mul(dcv, f));
   });
 }
 
@@ -415,21 +412,21 @@ void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h
   float* const p[] = {gates, gates + H, gates + 2 * H, hh, hh + H, hh + 2 * H,
                       rw(b_hh), rw(b_hh) + H, rw(b_hh) + 2 * H, rw(h_prev), h};
   const int G = 3 * H, stride[] = {G, G, G, G, G, G, 0, 0, 0, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[11]) {
-    auto hr = S::add(S::load(q[3]), S::load(q[6]));
-    auto hz = S::add(S::load(q[4]), S::load(q[7]));
-    auto hn = S::add(S::load(q[5]), S::load(q[8]));
-    auto r = sigmoid<S>(S::add(S::load(q[0]), hr));
-    auto z = sigmoid<S>(S::add(S::load(q[1]), hz));
-    auto nv = tanh<S>(S::fmadd(r, hn, S::load(q[2])));
-    S::store(q[0], r);
-    S::store(q[1], z);
-    S::store(q[2], nv);
-    S::store(q[3], hr);
-    S::store(q[4], hz);
-    S::store(q[5], hn);
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[11], auto io) {
+    auto hr = S::add(io.load(q[3]), io.load(q[6]));
+    auto hz = S::add(io.load(q[4]), io.load(q[7]));
+    auto hn = S::add(io.load(q[5]), io.load(q[8]));
+    auto r = sigmoid<S>(S::add(io.load(q[0]), hr));
+    auto z = sigmoid<S>(S::add(io.load(q[1]), hz));
+    auto nv = tanh<S>(S::fmadd(r, hn, io.load(q[2])));
+    io.store(q[0], r);
+    io.store(q[1], z);
+    io.store(q[2], nv);
+    io.store(q[3], hr);
+    io.store(q[4], hz);
+    io.store(q[5], hn);
     // (1-z)*n + z*h_prev as n + z*(h_prev - n): one rounding fewer, same value.
-    S::store(q[10], S::fmadd(z, S::sub(S::load(q[9]), nv), nv));
+    io.store(q[10], S::fmadd(z, S::sub(io.load(q[9]), nv), nv));
   });
 }
 
@@ -439,26 +436,26 @@ void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, co
   float* const p[] = {dgi, dgi + H, dgi + 2 * H, dgh, dgh + H, dgh + 2 * H, dh,
                       rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(hh) + 2 * H, rw(h_prev)};
   const int G = 3 * H, stride[] = {G, G, G, G, G, G, H, G, G, G, G, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[12]) {
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[12], auto io) {
     const auto one = S::set1(1.0f);
-    auto dhv = S::load(q[6]);
-    auto r = S::load(q[7]), z = S::load(q[8]), nv = S::load(q[9]);
+    auto dhv = io.load(q[6]);
+    auto r = io.load(q[7]), z = io.load(q[8]), nv = io.load(q[9]);
     auto dn = S::mul(S::mul(dhv, S::sub(one, z)), S::sub(one, S::mul(nv, nv)));
-    auto dz = S::mul(S::mul(dhv, S::sub(S::load(q[11]), nv)), S::mul(z, S::sub(one, z)));
-    auto dr = S::mul(S::mul(dn, S::load(q[10])), S::mul(r, S::sub(one, r)));
-    S::store(q[0], dr);
-    S::store(q[3], dr);
-    S::store(q[1], dz);
-    S::store(q[4], dz);
-    S::store(q[2], dn);
-    S::store(q[5], S::mul(dn, r));
-    S::store(q[6], S::mul(dhv, z));
+    auto dz = S::mul(S::mul(dhv, S::sub(io.load(q[11]), nv)), S::mul(z, S::sub(one, z)));
+    auto dr = S::mul(S::mul(dn, io.load(q[10])), S::mul(r, S::sub(one, r)));
+    io.store(q[0], dr);
+    io.store(q[3], dr);
+    io.store(q[1], dz);
+    io.store(q[4], dz);
+    io.store(q[2], dn);
+    io.store(q[5], S::mul(dn, r));
+    io.store(q[6], S::mul(dhv, z));
   });
 }
 
 template <class S>
 constexpr VecKernels make_kernels() {
-  return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
+  return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, all_finite<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
           exp_sum<S>, softmax_rows<S>, bias_act_rows<S>, leaky_relu<S>, leaky_relu_backward_add<S>, adam_update<S>,
           rmsprop_update<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
           gru_cell_backward<S>};

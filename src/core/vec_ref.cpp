@@ -43,6 +43,12 @@ void vec_scale_ref(float* x, float alpha, int n) {
   for (int i = 0; i < n; i++) x[i] *= alpha;
 }
 
+bool vec_all_finite_ref(const float* x, int n) {
+  for (int i = 0; i < n; i++)
+    if (!std::isfinite(x[i])) return false;
+  return true;
+}
+
 float vec_sum_ref(const float* x, int n) {
   float s = 0.0f;
   for (int i = 0; i < n; i++) s += x[i];

@@ -10,6 +10,7 @@
 #include "core/checkpoint.h"
 #include "core/clip.h"
 #include "core/rng.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -59,12 +60,6 @@ void fill_window(const TextCorpus& corpus, size_t start, int b, int B, int T, in
     inputs[t * B + b] = corpus.tokens[start + t];
     targets[t * B + b] = corpus.tokens[start + t + 1];
   }
-}
-
-bool all_finite(const float* v, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (!std::isfinite(v[i])) return false;
-  return true;
 }
 
 size_t moments_floats(const CharRnnSession& s) {
@@ -169,7 +164,7 @@ Status charrnn_session_step(CharRnnSession& s) {
   float norm = clip_grad_norm(params.grad.data(), n, kCharRnnClipNorm);
   if (!std::isfinite(norm)) return roll_back(s, "the gradient is not finite");
   optimizer_step(s.options.optimizer, s.optim, params.value.data(), params.grad.data(), n);
-  if (!all_finite(params.value.data(), n)) return roll_back(s, "the weights are not finite");
+  if (!vec_all_finite(params.value.data(), int(n))) return roll_back(s, "the weights are not finite");
   s.step++;
   s.train_bpc.push(float(s.step), float(loss / kLn2));
   return Status::success();
@@ -213,7 +208,8 @@ void resume_after_load(CharRnnSession& session) {
 // A checkpoint read into copies (checkpoint_load vouches for its format) becomes the session's
 // only if its values are finite too.
 Status adopt_loaded(CharRnnSession& session, const ParamStore& params, const OptimizerState& optim) {
-  if (!all_finite(params.value.data(), params.value.size()) || !all_finite(optim.moments.data(), optim.moments.size()))
+  if (!vec_all_finite(params.value.data(), int(params.value.size())) ||
+      !vec_all_finite(optim.moments.data(), int(optim.moments.size())))
     return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   std::memcpy(session.model.params.value.data(), params.value.data(), sizeof(float) * params.value.size());
   if (optim.moments.size() > 0)

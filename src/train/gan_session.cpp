@@ -66,10 +66,8 @@ Status diverge(GanSession& s, const char* which, const char* what = "loss or wei
 }
 
 // A finite loss does not prove the update that follows it sane: an infinite gradient turns weights
-// into NaN with no trace in the loss yet. One sum over the weights sees any NaN or infinity.
-bool all_finite(const ParamStore& store) {
-  return std::isfinite(vec_sum(store.value.data(), int(store.layout.size())));
-}
+// into NaN with no trace in the loss yet, so the weights are checked after every update.
+bool all_finite(const ParamStore& store) { return vec_all_finite(store.value.data(), int(store.layout.size())); }
 
 void shuffle(std::vector<int>& order, Rng& rng) {
   for (int i = int(order.size()) - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, std::uint32_t(i + 1))]);
@@ -310,7 +308,7 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
   if (!status.ok()) return Status::failure("discriminator: %s", status.error.c_str());
   for (const FloatBuffer* buffer : {&g.value, &d.value, &g_optim.moments, &d_optim.moments})
-    if (buffer->size() > 0 && !std::isfinite(vec_sum(buffer->data(), int(buffer->size()))))
+    if (!vec_all_finite(buffer->data(), int(buffer->size())))
       return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   copy_floats(s.model.g.value, g.value);
   copy_floats(s.model.d.value, d.value);

@@ -34,10 +34,8 @@ ModelArch lenet_arch(const LenetConfig& c) {
 }
 
 // ReLU and max pooling drop a NaN (NaN > 0 is false), so a broken weight can leave the loss
-// finite, and its gradient too; only the weights show it. One sum sees any NaN or infinity.
-bool all_finite(const ParamStore& store) {
-  return std::isfinite(vec_sum(store.value.data(), int(store.layout.size())));
-}
+// finite, and its gradient too; only the weights show it.
+bool all_finite(const ParamStore& store) { return vec_all_finite(store.value.data(), int(store.layout.size())); }
 
 // Returns to the last good state, if there is one, and reports the divergence.
 Status diverge(LenetSession& s) {

@@ -7,16 +7,11 @@
 #include <string>
 
 #include "core/checkpoint.h"
+#include "core/vec.h"
 
 namespace nn {
 
 namespace {
-
-bool all_finite(const FloatBuffer& v) {
-  for (std::size_t i = 0; i < v.size(); i++)
-    if (!std::isfinite(v[i])) return false;
-  return true;
-}
 
 // dst = src, reallocating dst only when the sizes differ.
 void assign_floats(FloatBuffer& dst, const FloatBuffer& src) {
@@ -110,12 +105,12 @@ Status nextword_session_step(NextWordSession& s) {
   if (!std::isfinite(loss)) return diverged(s, "the loss is not finite");
   if (float limit = nextword_loss_limit(m.config); loss > limit)
     return diverged(s, "the loss " + format_loss(loss) + " is above " + format_loss(limit));
-  if (!all_finite(m.params.grad)) return diverged(s, "a gradient is not finite");
+  if (!vec_all_finite(m.params.grad.data(), int(m.params.grad.size()))) return diverged(s, "a gradient is not finite");
   // These parameters passed: the state to come back to if the update below goes wrong.
   remember_good(s);
   optimizer_step(s.options.optimizer, s.optim, m.params.value.data(), m.params.grad.data(),
                  m.params.layout.size());
-  if (!all_finite(m.params.value)) return diverged(s, "an updated parameter is not finite");
+  if (!vec_all_finite(m.params.value.data(), int(m.params.value.size()))) return diverged(s, "an updated parameter is not finite");
   s.epoch++;
   s.loss.push(float(s.epoch), loss);
   return Status::success();

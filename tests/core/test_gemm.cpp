@@ -232,7 +232,8 @@ TEST_CASE("gemm_packed equals gemm bit for bit, over the whole width or any spli
   // K past one KC slice, N not a whole number of panels, both forms of B and of A; one block of
   // columns, or three (a GRU's gates) of which every call takes the same columns.
   const Case shapes[] = {{false, true, 32, 128, 128}, {false, false, 32, 128, 512}, {true, true, 7, 50, 300},
-                         {false, true, 5, 3, 1}};
+                         {false, true, 5, 3, 1}, {true, false, 20, 9, 12}, {false, false, 6, 5, 20},
+                         {true, true, 9, 13, 7}};  // the last three small enough to run unpacked
   for_each_backend([&] {
     for (const Case& t : shapes)
       for (int groups : {1, 3}) {

@@ -159,6 +159,29 @@ TEST_CASE("vec_sum, vec_dot and vec_max match their twins") {
   });
 }
 
+TEST_CASE("vec_all_finite finds one NaN or infinity anywhere, and no overflow in huge finite values") {
+  for_each_backend([] {
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer a(n, off);
+        for (int i = 0; i < n; i++) a.p[i] = 3.0e38f * (i % 2 ? -1.0f : 1.0f);  // sums overflow, values do not
+        CHECK(nn::vec_all_finite(a.p, n));
+        CHECK(nn::vec_all_finite_ref(a.p, n));
+        for (float bad : {NAN, INFINITY, -INFINITY})
+          for (int at : {0, n / 2, n - 1}) {
+            if (n == 0) continue;
+            const float kept = a.p[at];
+            a.p[at] = bad;
+            CAPTURE(at);
+            CHECK_FALSE(nn::vec_all_finite(a.p, n));
+            CHECK_FALSE(nn::vec_all_finite_ref(a.p, n));
+            a.p[at] = kept;
+          }
+      }
+  });
+}
+
 TEST_CASE("vec_exp, vec_tanh and vec_sigmoid match their twins, in place too") {
   check_unary(nn::vec_exp, nn::vec_exp_ref, -30.0f, 30.0f);
   check_unary(nn::vec_tanh, nn::vec_tanh_ref, -6.0f, 6.0f);
