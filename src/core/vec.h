@@ -30,6 +30,8 @@ float vec_exp_sum(float* out, const float* x, float shift, int n);
 void softmax_rows(float* out, const float* x, int rows, int cols);
 // out(rows, cols) = act(x + bias) with bias (cols) added to every row: a layer's epilogue.
 void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+// acc(cols) += the sum of the rows of x (rows, cols), added row after row: a bias's gradient.
+void sum_rows_add(float* acc, const float* x, int rows, int cols);
 
 // out = x > 0 ? x : slope * x; its backward adds dout or slope * dout into dx.
 void leaky_relu(float* out, const float* x, float slope, int n);
@@ -81,6 +83,7 @@ void vec_sigmoid_ref(float* out, const float* x, int n);
 float vec_exp_sum_ref(float* out, const float* x, float shift, int n);
 void softmax_rows_ref(float* out, const float* x, int rows, int cols);
 void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+void sum_rows_add_ref(float* acc, const float* x, int rows, int cols);
 void leaky_relu_ref(float* out, const float* x, float slope, int n);
 void leaky_relu_backward_add_ref(float* dx, const float* dout, const float* x, float slope, int n);
 void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);

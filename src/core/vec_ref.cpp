@@ -104,6 +104,11 @@ void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, i
     for (int c = 0; c < cols; c++) out[c] = act_ref(act, x[c] + bias[c]);
 }
 
+void sum_rows_add_ref(float* acc, const float* x, int rows, int cols) {
+  for (int r = 0; r < rows; r++, x += cols)
+    for (int c = 0; c < cols; c++) acc[c] += x[c];
+}
+
 void leaky_relu_ref(float* out, const float* x, float slope, int n) {
   for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : slope * x[i];
 }

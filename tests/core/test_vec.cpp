@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -244,6 +245,23 @@ TEST_CASE("bias_act_rows matches its twin for every activation") {
         for (int i = 1; i <= rows * cols; i++) REQUIRE(close(out[i], want[i], kMathRelTol));
         CHECK(out[0] == kGuard);
         CHECK(out[rows * cols + 1] == kGuard);
+      }
+  });
+}
+
+TEST_CASE("sum_rows_add equals its twin bit for bit and writes nothing past its columns") {
+  for_each_backend([] {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-4.0f, 4.0f);
+    for (int rows : {0, 1, 5})
+      for (int cols : kSizes) {
+        CAPTURE(rows); CAPTURE(cols);
+        std::vector<float> x(size_t(rows) * cols + 1), acc(cols + 2, kGuard), want(cols + 2, kGuard);
+        for (float& v : x) v = u(rng);
+        for (int c = 1; c <= cols; c++) acc[c] = want[c] = u(rng);
+        nn::sum_rows_add(acc.data() + 1, x.data() + 1, rows, cols);
+        nn::sum_rows_add_ref(want.data() + 1, x.data() + 1, rows, cols);
+        CHECK(std::memcmp(acc.data(), want.data(), sizeof(float) * acc.size()) == 0);  // same order of adds
       }
   });
 }

@@ -17,12 +17,8 @@ void linear_backward(float* dx, LinearParams grad, const float* dout, LinearPara
   if (grad.b) bias_backward(grad.b, dout, N, OC);
 }
 
-void bias_forward(float* out, const float* b, int N, int OC) {
-  for (int n = 0; n < N; n++) vec_add(out + size_t(n) * OC, out + size_t(n) * OC, b, OC);
-}
+void bias_forward(float* out, const float* b, int N, int OC) { bias_act_rows(out, out, b, Act::None, N, OC); }
 
-void bias_backward(float* db, const float* dout, int N, int OC) {
-  for (int n = 0; n < N; n++) vec_add(db, db, dout + size_t(n) * OC, OC);
-}
+void bias_backward(float* db, const float* dout, int N, int OC) { sum_rows_add(db, dout, N, OC); }
 
 }  // namespace nn
