@@ -77,6 +77,16 @@ def peer_args(workload, steps, warmup=WARMUP):
     }[workload]
 
 
+def cpu_has_avx512():
+    """The AVX-512 subsets OpenBLAS's SkylakeX kernels need."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return all(f in flags for f in ("avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"))
+
+
 def runners(node_modules_ok):
     """Every runner: name -> (family, threads, command builder, environment, why it is missing or None)."""
     native = os.path.join(ROOT, "build/native/nnlab")
@@ -97,6 +107,10 @@ def runners(node_modules_ok):
     for threads in (1, 2):
         # Debian's torch links the reference BLAS unless told otherwise: OpenBLAS is the fair peer.
         env = {"LD_LIBRARY_PATH": OPENBLAS_DIR, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        if cpu_has_avx512():
+            # OpenBLAS 0.3.21 does not know CPUs newer than itself (Zen 5 gets its AVX2 Haswell
+            # kernels); nnlab uses AVX-512 there, so PyTorch gets OpenBLAS's AVX-512 kernels too.
+            env["OPENBLAS_CORETYPE"] = "SkylakeX"
         missing = None if torch_ok else "python3-torch is not installed"
         if torch_ok and not have_openblas:
             missing = "libopenblas0-pthread is not installed (PyTorch would run on the reference BLAS)"

@@ -4,6 +4,7 @@ Debian's python3-torch links libblas.so.3, which the alternatives system (or LD_
 bench/run.py sets it) resolves to OpenBLAS or to the much slower reference BLAS; torch's own
 build information cannot tell which, so the peers report this instead.
 """
+import ctypes
 import os
 
 
@@ -15,6 +16,17 @@ def loaded_blas():
             base = os.path.basename(path)
             if "blas" in base:
                 names.add(os.path.realpath(path))
-    if any("openblas" in n for n in names):
-        return "openblas (" + ", ".join(sorted(n for n in names if "openblas" in n)) + ")"
+    openblas = sorted(n for n in names if "openblas" in n)
+    if openblas:
+        return "openblas " + core_name(openblas[0]) + " (" + ", ".join(openblas) + ")"
     return ", ".join(sorted(names)) or "none loaded"
+
+
+def core_name(library):
+    """The kernels OpenBLAS chose for this CPU (or was told to use by OPENBLAS_CORETYPE)."""
+    try:
+        lib = ctypes.CDLL(library)
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        return lib.openblas_get_corename().decode()
+    except (OSError, AttributeError):
+        return "(kernels unknown)"

@@ -118,6 +118,7 @@ const GemmKernel& kernel_for(SimdBackend backend) {
   switch (backend) {
 #if defined(NNLAB_HAVE_AVX2)
     case SimdBackend::Avx2Fma: return gemm_kernel_avx2();
+    case SimdBackend::Avx512: return gemm_kernel_avx512();
 #endif
 #if defined(__wasm_simd128__)
     case SimdBackend::Simd128: return gemm_kernel_simd128();
@@ -171,7 +172,7 @@ int gemm_panel_width() { return kernel_for(simd_backend()).nr; }
 
 PackedB gemm_pack_b(float* dst, bool trans_b, int K, int N, int groups, const float* B, int ldb) {
   const GemmKernel& kr = kernel_for(simd_backend());
-  static_assert(kMaxPanelWidth >= 24, "the widest micro-tile (AVX2: 24 columns) must fit");
+  static_assert(kMaxPanelWidth >= 32, "the widest micro-tile (AVX-512: 32 columns) must fit");
   const int n_padded = (N + kr.nr - 1) / kr.nr * kr.nr, kc_step = k_slice_step(K);
   // Slice by slice as gemm_blocked packs them, within a slice group by group, each N wide.
   for (int pc = 0; pc < K; pc += kc_step) {

@@ -36,6 +36,7 @@ struct GemmKernel {
 const GemmKernel& gemm_kernel_scalar();
 #if defined(NNLAB_HAVE_AVX2)
 const GemmKernel& gemm_kernel_avx2();
+const GemmKernel& gemm_kernel_avx512();
 #endif
 #if defined(__wasm_simd128__)
 const GemmKernel& gemm_kernel_simd128();
@@ -176,13 +177,14 @@ void small_rows(int K, const float* a, int row_step, int k_step, const typename 
 }
 
 // For each vector of C's columns, the matching vectors of B for every k are gathered once (from
-// B's rows, or from its columns when transposed); then MR rows at a time, as above.
-template <class S, int MR>
+// B's rows, or from its columns when transposed); then 4 rows at a time, as above (the grouping
+// of rows changes no element's arithmetic).
+template <class S>
 void small(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda, const float* B,
            int ldb, float beta, float* C, int ldc) {
   using V = typename S::V;
   constexpr int L = S::kLanes;
-  static_assert(MR == 4, "the row remainders below are written for 4-row tiles");
+  constexpr int MR = 4;
   V bv[kSmallMaxK];
   const V va = S::set1(alpha), vb = S::set1(beta);
   const int row_step = trans_a ? 1 : lda, k_step = trans_a ? lda : 1;
@@ -221,7 +223,7 @@ constexpr GemmKernel make_kernel() {
           pack_a<MR>,
           pack_b<S, NR>,
           {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr},
-          small<S, MR>};
+          small<S>};
 }
 
 }  // namespace

@@ -4,8 +4,9 @@
 // every call.
 namespace nn {
 
-enum class SimdBackend { Scalar, Avx2Fma, Simd128 };
-constexpr SimdBackend kAllSimdBackends[] = {SimdBackend::Scalar, SimdBackend::Avx2Fma, SimdBackend::Simd128};
+enum class SimdBackend { Scalar, Avx2Fma, Avx512, Simd128 };
+constexpr SimdBackend kAllSimdBackends[] = {SimdBackend::Scalar, SimdBackend::Avx2Fma, SimdBackend::Avx512,
+                                            SimdBackend::Simd128};
 
 // The backend chosen for this process (best the CPU supports, unless overridden).
 SimdBackend simd_backend();

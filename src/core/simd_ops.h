@@ -3,6 +3,7 @@
 // the kernels need onto one instruction set. Kernels are templates over these structs, written once
 // (vec_kernels.h, gemm_kernel.h) and instantiated in the files built for each instruction set:
 //   Avx2Fma  8 lanes, exists where the file is compiled with -mavx2 -mfma (the *_avx2.cpp files)
+//   Avx512   16 lanes, where it is compiled with -mavx512f -mavx512dq (the *_avx512.cpp files)
 //   Simd128  4 lanes, exists in wasm builds with -msimd128 (no FMA in clang 14: mul then add)
 //   Scalar   1 lane, everywhere: the portable fallback the blocked GEMM runs on without SIMD
 // min(a, b) and max(a, b) return a when a is NaN, so clamping x keeps a NaN input a NaN.
@@ -12,6 +13,9 @@
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #define NNLAB_SIMD_AVX2 1
+#endif
+#if defined(__AVX512F__) && defined(__AVX512DQ__)
+#define NNLAB_SIMD_AVX512 1
 #endif
 #if defined(__wasm_simd128__)
 #include <wasm_simd128.h>
@@ -111,6 +115,70 @@ struct Avx2Fma {
     m = _mm_max_ps(m, _mm_movehl_ps(m, m));
     return _mm_cvtss_f32(_mm_max_ss(m, _mm_movehdup_ps(m)));
   }
+};
+#endif
+
+#if defined(NNLAB_SIMD_AVX512)
+struct Avx512 {
+  using V = __m512;
+  static constexpr int kLanes = 16;
+  static V zero() { return _mm512_setzero_ps(); }
+  static V set1(float x) { return _mm512_set1_ps(x); }
+  static V load(const float* p) { return _mm512_loadu_ps(p); }
+  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
+  static __mmask16 first_lanes(int n) { return __mmask16((1u << n) - 1u); }
+  static V load_partial(const float* p, int n) { return _mm512_maskz_loadu_ps(first_lanes(n), p); }
+  static void store_partial(float* p, V v, int n) { _mm512_mask_storeu_ps(p, first_lanes(n), v); }
+  static V add(V a, V b) { return _mm512_add_ps(a, b); }
+  static V sub(V a, V b) { return _mm512_sub_ps(a, b); }
+  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
+  static V div(V a, V b) { return _mm512_div_ps(a, b); }
+  static V sqrt(V a) { return _mm512_sqrt_ps(a); }
+  static V fmadd(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
+  // As AVX2's: vminps/vmaxps return their second operand when either is NaN.
+  static V min(V a, V b) { return _mm512_min_ps(b, a); }
+  static V max(V a, V b) { return _mm512_max_ps(b, a); }
+  static V bit_and(V a, V b) { return _mm512_and_ps(a, b); }
+  static V bit_or(V a, V b) { return _mm512_or_ps(a, b); }
+  static V bit_andnot(V a, V b) { return _mm512_andnot_ps(a, b); }  // ~a & b
+  // Comparisons give mask registers; the kernels hold masks as vectors, as on the other backends.
+  static V less(V a, V b) { return _mm512_castsi512_ps(_mm512_movm_epi32(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ))); }
+  static V select(V mask, V if_true, V if_false) {
+    return _mm512_mask_blend_ps(_mm512_movepi32_mask(_mm512_castps_si512(mask)), if_false, if_true);
+  }
+  static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
+  static V pow2(V n) {
+    __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
+    return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
+  }
+  // rows[i] lane j <-> rows[j] lane i: 4x4 transposes inside each 128-bit lane, as on AVX2,
+  // then a 4x4 transpose of the 128-bit lanes themselves.
+  static void transpose(V (&r)[16]) {
+    V t[16], u[16];
+    for (int i = 0; i < 16; i += 2) {
+      t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+      t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 16; i += 4) {
+      u[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+      u[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+      u[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+      u[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    // u[4g + j], 128-bit lane k: column 4k + j of rows 4g..4g+3.
+    for (int j = 0; j < 4; j++) {
+      V v0 = _mm512_shuffle_f32x4(u[j], u[4 + j], _MM_SHUFFLE(1, 0, 1, 0));
+      V v1 = _mm512_shuffle_f32x4(u[j], u[4 + j], _MM_SHUFFLE(3, 2, 3, 2));
+      V v2 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], _MM_SHUFFLE(1, 0, 1, 0));
+      V v3 = _mm512_shuffle_f32x4(u[8 + j], u[12 + j], _MM_SHUFFLE(3, 2, 3, 2));
+      r[j] = _mm512_shuffle_f32x4(v0, v2, _MM_SHUFFLE(2, 0, 2, 0));
+      r[4 + j] = _mm512_shuffle_f32x4(v0, v2, _MM_SHUFFLE(3, 1, 3, 1));
+      r[8 + j] = _mm512_shuffle_f32x4(v1, v3, _MM_SHUFFLE(2, 0, 2, 0));
+      r[12 + j] = _mm512_shuffle_f32x4(v1, v3, _MM_SHUFFLE(3, 1, 3, 1));
+    }
+  }
+  static float hsum(V a) { return _mm512_reduce_add_ps(a); }
+  static float hmax(V a) { return _mm512_reduce_max_ps(a); }
 };
 #endif
 

@@ -20,6 +20,7 @@ const VecKernels& kernels() {
   switch (simd_backend()) {
 #if defined(NNLAB_HAVE_AVX2)
     case SimdBackend::Avx2Fma: return vec_kernels_avx2();
+    case SimdBackend::Avx512: return vec_kernels_avx512();
 #endif
 #if defined(__wasm_simd128__)
     case SimdBackend::Simd128: return vec_kernels_simd128();

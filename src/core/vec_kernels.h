@@ -39,6 +39,7 @@ struct VecKernels {
 
 #if defined(NNLAB_HAVE_AVX2)
 const VecKernels& vec_kernels_avx2();
+const VecKernels& vec_kernels_avx512();
 #endif
 #if defined(__wasm_simd128__)
 const VecKernels& vec_kernels_simd128();
