@@ -11,7 +11,7 @@ namespace {
 constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
                                        vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_all_finite_ref, vec_exp_ref,
                                        vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, bias_act_rows_ref, sum_rows_add_ref,
-                                       leaky_relu_ref, leaky_relu_backward_add_ref, adam_update_ref,
+                                       leaky_relu_ref, selu_ref, selu_backward_add_ref, leaky_relu_backward_add_ref, adam_update_ref,
                                        rmsprop_update_ref,
                                        lstm_cell_forward_ref, lstm_cell_backward_ref, gru_cell_forward_ref,
                                        gru_cell_backward_ref};
@@ -50,6 +50,8 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
 void sum_rows_add(float* acc, const float* x, int rows, int cols) { kernels().sum_rows_add(acc, x, rows, cols); }
 
 void leaky_relu(float* out, const float* x, float slope, int n) { kernels().leaky_relu(out, x, slope, n); }
+void selu(float* out, const float* x, int n) { kernels().selu(out, x, n); }
+void selu_backward_add(float* dx, const float* dout, const float* x, int n) { kernels().selu_backward_add(dx, dout, x, n); }
 void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n) {
   kernels().leaky_relu_backward_add(dx, dout, x, slope, n);
 }

@@ -33,6 +33,14 @@ void bias_act_rows(float* out, const float* x, const float* bias, Act act, int r
 // acc(cols) += the sum of the rows of x (rows, cols), added row after row: a bias's gradient.
 void sum_rows_add(float* acc, const float* x, int rows, int cols);
 
+// PyTorch's SELU constants (Klambauer et al. 2017), to full float precision.
+inline constexpr float kSeluAlpha = 1.6732632423543772848170429916717f;
+inline constexpr float kSeluScale = 1.0507009873554804934193349852946f;
+// out = scale * (x > 0 ? x : alpha * (e^x - 1)); its backward adds dout * scale * (x > 0 ? 1 :
+// alpha * e^x) into dx. e^x - 1 keeps its relative accuracy near 0 (within a few ulp of expm1).
+void selu(float* out, const float* x, int n);
+void selu_backward_add(float* dx, const float* dout, const float* x, int n);
+
 // out = x > 0 ? x : slope * x; its backward adds dout or slope * dout into dx.
 void leaky_relu(float* out, const float* x, float slope, int n);
 void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n);
@@ -85,6 +93,8 @@ void softmax_rows_ref(float* out, const float* x, int rows, int cols);
 void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols);
 void sum_rows_add_ref(float* acc, const float* x, int rows, int cols);
 void leaky_relu_ref(float* out, const float* x, float slope, int n);
+void selu_ref(float* out, const float* x, int n);
+void selu_backward_add_ref(float* dx, const float* dout, const float* x, int n);
 void leaky_relu_backward_add_ref(float* dx, const float* dout, const float* x, float slope, int n);
 void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
 void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);

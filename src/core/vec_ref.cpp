@@ -109,6 +109,14 @@ void sum_rows_add_ref(float* acc, const float* x, int rows, int cols) {
     for (int c = 0; c < cols; c++) acc[c] += x[c];
 }
 
+void selu_ref(float* out, const float* x, int n) {
+  for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? kSeluScale * x[i] : kSeluScale * kSeluAlpha * std::expm1(x[i]);
+}
+
+void selu_backward_add_ref(float* dx, const float* dout, const float* x, int n) {
+  for (int i = 0; i < n; i++) dx[i] += dout[i] * (x[i] > 0.0f ? kSeluScale : kSeluScale * kSeluAlpha * std::exp(x[i]));
+}
+
 void leaky_relu_ref(float* out, const float* x, float slope, int n) {
   for (int i = 0; i < n; i++) out[i] = x[i] > 0.0f ? x[i] : slope * x[i];
 }

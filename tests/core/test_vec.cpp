@@ -266,6 +266,46 @@ TEST_CASE("sum_rows_add equals its twin bit for bit and writes nothing past its 
   });
 }
 
+TEST_CASE("selu and its backward match their twins (expm1 and exp) within a few ulp, NaN passing through") {
+  // Near 0, where e^x - 1 cancels, and on both sides of the switch at -0.5; large negative
+  // inputs saturate to -scale*alpha.
+  const float special[] = {-1e-7f, -1e-4f, -0.01f, -0.4999f, -0.5f, -0.5001f, -1.0f, -20.0f, -100.0f, 0.0f, 1e-6f, 3.0f};
+  for_each_backend([&] {
+    std::mt19937 rng(9);
+    for (int n : kSizes)
+      for (int off : kOffsets) {
+        CAPTURE(n); CAPTURE(off);
+        Buffer x(n, off), dout(n, (off + 1) % 4), out(n, (off + 2) % 4), want(n, 0);
+        x.fill(rng, -6.0f, 3.0f);
+        dout.fill(rng, -1.0f, 1.0f);
+        for (int i = 0; i < n && i < int(std::size(special)); i++) x.p[(i * 7) % n] = special[i];
+        if (n > 2) x.p[n / 2] = NAN;
+        nn::selu(out.p, x.p, n);
+        nn::selu_ref(want.p, x.p, n);
+        for (int i = 0; i < n; i++) {
+          CAPTURE(x.p[i]);
+          REQUIRE(close(out.p[i], want.p[i], kMathRelTol));
+        }
+        CHECK(out.guards_intact());
+        Buffer dx(n, (off + 3) % 4), dx_want(n, 0);
+        dx.fill(rng, -1.0f, 1.0f);
+        std::copy(dx.p, dx.p + n, dx_want.p);
+        nn::selu_backward_add(dx.p, dout.p, x.p, n);
+        nn::selu_backward_add_ref(dx_want.p, dout.p, x.p, n);
+        for (int i = 0; i < n; i++) {
+          CAPTURE(x.p[i]);
+          if (std::isnan(x.p[i])) {
+            REQUIRE(std::isnan(dx.p[i]));
+            continue;
+          }
+          const float terms = std::fabs(dx_want.p[i]) + 2.0f * std::fabs(dout.p[i]);
+          REQUIRE(std::fabs(dx.p[i] - dx_want.p[i]) <= kMathRelTol * terms);
+        }
+        CHECK(dx.guards_intact());
+      }
+  });
+}
+
 TEST_CASE("leaky_relu and its backward match their twins exactly, NaN passing through") {
   for_each_backend([] {
     std::mt19937 rng(8);

@@ -36,14 +36,8 @@ void leaky_relu_backward(float* dx, const float* dout, const float* x, int n, fl
   leaky_relu_backward_add(dx, dout, x, slope, n);
 }
 
-void selu_forward(float* out, const float* x, int n) {
-  for (int i = 0; i < n; i++)
-    out[i] = x[i] > 0.0f ? kSeluScale * x[i] : kSeluScale * kSeluAlpha * std::expm1(x[i]);
-}
+void selu_forward(float* out, const float* x, int n) { selu(out, x, n); }
 
-void selu_backward(float* dx, const float* dout, const float* x, int n) {
-  for (int i = 0; i < n; i++)
-    dx[i] += dout[i] * (x[i] > 0.0f ? kSeluScale : kSeluScale * kSeluAlpha * std::exp(x[i]));
-}
+void selu_backward(float* dx, const float* dout, const float* x, int n) { selu_backward_add(dx, dout, x, n); }
 
 }  // namespace nn

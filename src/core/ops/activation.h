@@ -4,11 +4,9 @@
 // and exactly: tanh and sigmoid read their output, the piecewise ones read their input.
 #include <cmath>
 
-namespace nn {
+#include "core/vec.h"  // kSeluAlpha, kSeluScale
 
-// PyTorch's SELU constants (Klambauer et al. 2017), to full float precision.
-inline constexpr float kSeluAlpha = 1.6732632423543772848170429916717f;
-inline constexpr float kSeluScale = 1.0507009873554804934193349852946f;
+namespace nn {
 
 void tanh_forward(float* out, const float* x, int n);
 void tanh_backward(float* dx, const float* dout, const float* out, int n);
