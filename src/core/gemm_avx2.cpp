@@ -9,7 +9,7 @@ namespace nn {
 // `nnlab bench`: 4 rows divide the batch sizes exactly (6 wastes 4 of 36 rows at batch 32), and
 // 24 columns waste fewer lanes at the odd widths (65 -> 72 rather than 80).
 const GemmKernel& gemm_kernel_avx2() {
-  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Avx2Fma, 4, 3>();
+  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Avx2Fma, 4, 3, simd::Sse4>();
   return kernel;
 }
 

@@ -47,7 +47,9 @@ const GemmKernel& gemm_kernel_simd128();
 namespace gemm_detail {
 namespace {
 
-template <int MR>
+// P is an ops struct whose vectors hold MR floats, if the instruction set has one: then MR rows
+// of A are turned into panel order MR values of k at a time, by a transpose in registers.
+template <class P, int MR>
 void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
   for (int i0 = 0; i0 < m; i0 += MR, dst += MR * k) {
     int rows = m - i0 < MR ? m - i0 : MR;
@@ -65,7 +67,16 @@ void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
       // k outer: the panel is written in order from MR row streams.
       const float* src[MR];
       for (int r = 0; r < MR; r++) src[r] = a + (i0 + r) * lda;
-      for (int p = 0; p < k; p++)
+      int p = 0;
+      if constexpr (P::kLanes == MR) {
+        for (; p + MR <= k; p += MR) {
+          typename P::V block[MR];
+          for (int r = 0; r < MR; r++) block[r] = P::load(src[r] + p);
+          P::transpose(block);  // block[j] = column p + j of the MR rows
+          for (int j = 0; j < MR; j++) P::store(dst + (p + j) * MR, block[j]);
+        }
+      }
+      for (; p < k; p++)
 #pragma GCC unroll 8
         for (int r = 0; r < MR; r++) dst[p * MR + r] = src[r][p];
     } else {
@@ -213,14 +224,14 @@ void small(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
   }
 }
 
-template <class S, int MR, int NV>
+template <class S, int MR, int NV, class P = S>
 constexpr GemmKernel make_kernel() {
   static_assert(NV >= 2 && NV <= kMaxTileVectors, "micro[] holds 1..kMaxTileVectors vectors");
   constexpr int NR = NV * S::kLanes;
   return {MR,
           NR,
           S::kLanes,
-          pack_a<MR>,
+          pack_a<P, MR>,
           pack_b<S, NR>,
           {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr},
           small<S>};

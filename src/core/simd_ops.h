@@ -40,6 +40,15 @@ struct Scalar {
 };
 
 #if defined(NNLAB_SIMD_AVX2)
+// 4 lanes of SSE, only for moving data: the AVX2 GEMM packs its 4-row panels with it.
+struct Sse4 {
+  using V = __m128;
+  static constexpr int kLanes = 4;
+  static V load(const float* p) { return _mm_loadu_ps(p); }
+  static void store(float* p, V v) { _mm_storeu_ps(p, v); }
+  static void transpose(V (&r)[4]) { _MM_TRANSPOSE4_PS(r[0], r[1], r[2], r[3]); }
+};
+
 struct Avx2Fma {
   using V = __m256;
   static constexpr int kLanes = 8;
