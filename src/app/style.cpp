@@ -35,7 +35,8 @@ void apply_style() {
   c[ImGuiCol_Header] = accent_dim;
   c[ImGuiCol_HeaderHovered] = hover;
   c[ImGuiCol_HeaderActive] = accent_dim;
-  c[ImGuiCol_SliderGrab] = kAccentColor;
+  // Half-transparent, so a value printed over the grab (the slider's text is centred) stays legible.
+  c[ImGuiCol_SliderGrab] = ImVec4(kAccentColor.x, kAccentColor.y, kAccentColor.z, 0.5f);
   c[ImGuiCol_SliderGrabActive] = kAccentColor;
   c[ImGuiCol_CheckMark] = kAccentColor;
   c[ImGuiCol_PlotLines] = kAccentColor;
