@@ -119,6 +119,18 @@ void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
   }
 }
 
+// c = alpha * acc + beta * c for the first `cols` floats at c (a whole vector when cols == lanes):
+// every kernel's last step, so every element of C gets the same arithmetic whatever the path.
+template <class S>
+[[gnu::always_inline]] inline void store_scaled(float* c, typename S::V acc, typename S::V va, typename S::V vb,
+                                                float beta, int cols) {
+  const typename S::V r = S::mul(va, acc);
+  if (cols == S::kLanes)
+    S::store(c, beta == 0.0f ? r : S::fmadd(vb, S::load(c), r));
+  else
+    S::store_partial(c, beta == 0.0f ? r : S::fmadd(vb, S::load_partial(c, cols), r), cols);
+}
+
 // Nearly all the time of a GEMM is spent in this loop: MR x NV vectors of C stay in registers
 // while k runs, each step one broadcast of A per row and one load of B per vector. The B panel is
 // NR floats wide; an edge tile uses its first NV vectors.
@@ -145,25 +157,13 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
   V va = S::set1(alpha), vb = S::set1(beta);
   if (m == MR && n == NC) {
     for (int i = 0; i < MR; i++)
-      for (int j = 0; j < NV; j++) {
-        float* o = c + i * ldc + j * L;
-        V r = S::mul(va, acc[i][j]);
-        S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
-      }
+      for (int j = 0; j < NV; j++) store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, L);
     return;
   }
-  // An edge tile stores only its m rows and n columns, with the same arithmetic per element.
+  // An edge tile stores only its m rows and n columns.
   for (int i = 0; i < m; i++)
-    for (int j = 0; j < NV && j * L < n; j++) {
-      float* o = c + i * ldc + j * L;
-      const int cols = n - j * L < L ? n - j * L : L;
-      V r = S::mul(va, acc[i][j]);
-      if (cols == L) {
-        S::store(o, beta == 0.0f ? r : S::fmadd(vb, S::load(o), r));
-      } else {
-        S::store_partial(o, beta == 0.0f ? r : S::fmadd(vb, S::load_partial(o, cols), r), cols);
-      }
-    }
+    for (int j = 0; j < NV && j * L < n; j++)
+      store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, n - j * L < L ? n - j * L : L);
 }
 
 // R rows of C at a time: R independent FMA chains over k, in the order micro() sums them. A's
@@ -177,14 +177,7 @@ void small_rows(int K, const float* a, int row_step, int k_step, const typename 
   for (int p = 0; p < K; p++, a += k_step)
 #pragma GCC unroll 8
     for (int r = 0; r < R; r++) acc[r] = S::fmadd(S::set1(a[r * row_step]), bv[p], acc[r]);
-  for (int r = 0; r < R; r++) {
-    float* o = c + r * ldc;
-    V out = S::mul(va, acc[r]);
-    if (cols == S::kLanes)
-      S::store(o, beta == 0.0f ? out : S::fmadd(vb, S::load(o), out));
-    else
-      S::store_partial(o, beta == 0.0f ? out : S::fmadd(vb, S::load_partial(o, cols), out), cols);
-  }
+  for (int r = 0; r < R; r++) store_scaled<S>(c + r * ldc, acc[r], va, vb, beta, cols);
 }
 
 // For each vector of C's columns, the matching vectors of B for every k are gathered once (from

@@ -3,6 +3,8 @@
 #include <cstring>
 #include <utility>
 
+#include "core/vec.h"
+
 namespace nn {
 
 std::size_t ParamLayout::add(std::string name, std::initializer_list<int> shape) {
@@ -39,5 +41,7 @@ ParamStore::ParamStore(ParamLayout l)
 void ParamStore::zero_grad() {
   std::memset(grad.data(), 0, grad.size() * sizeof(float));
 }
+
+bool all_finite(const FloatBuffer& buffer) { return vec_all_finite(buffer.data(), int(buffer.size())); }
 
 }  // namespace nn

@@ -52,4 +52,8 @@ struct ParamStore {
   void zero_grad();
 };
 
+// No NaN and no infinity in a buffer of parameters, gradients or optimizer state: the check every
+// training step makes before and after its update.
+bool all_finite(const FloatBuffer& buffer);
+
 }  // namespace nn

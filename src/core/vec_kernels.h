@@ -218,19 +218,20 @@ float sum_of(int n, Load load) {
   return S::hsum(S::add(S::add(s0, s1), S::add(s2, s3)));
 }
 
+// The vector of x (n floats) at i, zero past n.
+template <class S>
+typename S::V load_upto(const float* x, int i, int n) {
+  return i + S::kLanes <= n ? S::load(x + i) : S::load_partial(x + i, n - i);
+}
+
 template <class S>
 float sum(const float* x, int n) {
-  return sum_of<S>(n, [x, n](int i) {
-    return i + S::kLanes <= n ? S::load(x + i) : S::load_partial(x + i, n - i);
-  });
+  return sum_of<S>(n, [x, n](int i) { return load_upto<S>(x, i, n); });
 }
 
 template <class S>
 float dot(const float* a, const float* b, int n) {
-  return sum_of<S>(n, [a, b, n](int i) {
-    if (i + S::kLanes <= n) return S::mul(S::load(a + i), S::load(b + i));
-    return S::mul(S::load_partial(a + i, n - i), S::load_partial(b + i, n - i));
-  });
+  return sum_of<S>(n, [a, b, n](int i) { return S::mul(load_upto<S>(a, i, n), load_upto<S>(b, i, n)); });
 }
 
 template <class S>
@@ -252,7 +253,7 @@ template <class S>
 bool all_finite(const float* x, int n) {
   // x - x is 0 for a finite x and NaN for an infinity or a NaN; a sum of zeros cannot overflow.
   return sum_of<S>(n, [x, n](int i) {
-           auto v = i + S::kLanes <= n ? S::load(x + i) : S::load_partial(x + i, n - i);
+           auto v = load_upto<S>(x, i, n);
            return S::sub(v, v);
          }) == 0.0f;
 }
@@ -318,17 +319,13 @@ void sum_rows_add(float* acc, const float* x, int rows, int cols) {
     S::store(acc + j + 2 * L, a2);
     S::store(acc + j + 3 * L, a3);
   }
-  for (; j + L <= cols; j += L) {
-    auto a = S::load(acc + j);
-    for (int r = 0; r < rows; r++) a = S::add(a, S::load(x + size_t(r) * cols + j));
-    S::store(acc + j, a);
-  }
-  if (j < cols) {
-    const FirstLanes<S> io{cols - j};
-    auto a = io.load(acc + j);
-    for (int r = 0; r < rows; r++) a = S::add(a, io.load(x + size_t(r) * cols + j));
-    io.store(acc + j, a);
-  }
+  auto column = [&](int c, auto io) {
+    auto a = io.load(acc + c);
+    for (int r = 0; r < rows; r++) a = S::add(a, io.load(x + size_t(r) * cols + c));
+    io.store(acc + c, a);
+  };
+  for (; j + L <= cols; j += L) column(j, AllLanes<S>{});
+  if (j < cols) column(j, FirstLanes<S>{cols - j});
 }
 
 // Runs lanes(ptrs, io) over units [0, n) of each row, where ptrs are NA row pointers (float*) that
@@ -363,6 +360,18 @@ void leaky_relu(float* out, const float* x, float slope, int n) {
   map<S>(out, x, n, [vs](auto v) { return S::select(S::less(S::zero(), v), v, S::mul(vs, v)); });
 }
 
+// dx[i] = f(dout[i], x[i], dx[i]): the loop of every elementwise backward that adds into dx.
+template <class S, class F>
+void backward_add(float* dx, const float* dout, const float* x, int n, F f) {
+  constexpr int L = S::kLanes;
+  int i = 0;
+  for (; i + L <= n; i += L) S::store(dx + i, f(S::load(dout + i), S::load(x + i), S::load(dx + i)));
+  if (i < n) {
+    const FirstLanes<S> io{n - i};
+    io.store(dx + i, f(io.load(dout + i), io.load(x + i), io.load(dx + i)));
+  }
+}
+
 template <class S>
 void selu(float* out, const float* x, int n) {
   const auto scale = S::set1(kSeluScale), scale_alpha = S::set1(kSeluScale * kSeluAlpha);
@@ -375,33 +384,20 @@ void selu(float* out, const float* x, int n) {
 
 template <class S>
 void selu_backward_add(float* dx, const float* dout, const float* x, int n) {
-  constexpr int L = S::kLanes;
   const auto scale = S::set1(kSeluScale), scale_alpha = S::set1(kSeluScale * kSeluAlpha);
-  auto f = [=](auto d, auto xv, auto acc) {
+  backward_add<S>(dx, dout, x, n, [=](auto d, auto xv, auto acc) {
     auto slope = S::select(S::less(S::zero(), xv), scale, S::mul(scale_alpha, exp<S>(S::min(xv, S::zero()))));
     return S::fmadd(d, slope, acc);
-  };
-  int i = 0;
-  for (; i + L <= n; i += L) S::store(dx + i, f(S::load(dout + i), S::load(x + i), S::load(dx + i)));
-  if (i < n) {
-    const FirstLanes<S> io{n - i};
-    io.store(dx + i, f(io.load(dout + i), io.load(x + i), io.load(dx + i)));
-  }
+  });
 }
 
 template <class S>
 void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float slope, int n) {
   // dx += x > 0 ? dout : slope * dout, as dout * (x > 0 ? 1 : slope).
-  const float* p[] = {dout, x};
-  constexpr int L = S::kLanes;
   auto vs = S::set1(slope), one = S::set1(1.0f);
-  auto f = [&](auto d, auto xv, auto acc) { return S::fmadd(d, S::select(S::less(S::zero(), xv), one, vs), acc); };
-  int i = 0;
-  for (; i + L <= n; i += L) S::store(dx + i, f(S::load(p[0] + i), S::load(p[1] + i), S::load(dx + i)));
-  if (i < n) {
-    const FirstLanes<S> io{n - i};
-    io.store(dx + i, f(io.load(p[0] + i), io.load(p[1] + i), io.load(dx + i)));
-  }
+  backward_add<S>(dx, dout, x, n, [=](auto d, auto xv, auto acc) {
+    return S::fmadd(d, S::select(S::less(S::zero(), xv), one, vs), acc);
+  });
 }
 
 // The optimizers' loops over parameters: one row of n (the zero padding of a partial vector gives

@@ -10,7 +10,6 @@
 #include "core/checkpoint.h"
 #include "core/clip.h"
 #include "core/rng.h"
-#include "core/vec.h"
 
 namespace nn {
 
@@ -164,7 +163,7 @@ Status charrnn_session_step(CharRnnSession& s) {
   float norm = clip_grad_norm(params.grad.data(), n, kCharRnnClipNorm);
   if (!std::isfinite(norm)) return roll_back(s, "the gradient is not finite");
   optimizer_step(s.options.optimizer, s.optim, params.value.data(), params.grad.data(), n);
-  if (!vec_all_finite(params.value.data(), int(n))) return roll_back(s, "the weights are not finite");
+  if (!all_finite(params.value)) return roll_back(s, "the weights are not finite");
   s.step++;
   s.train_bpc.push(float(s.step), float(loss / kLn2));
   return Status::success();
@@ -208,8 +207,7 @@ void resume_after_load(CharRnnSession& session) {
 // A checkpoint read into copies (checkpoint_load vouches for its format) becomes the session's
 // only if its values are finite too.
 Status adopt_loaded(CharRnnSession& session, const ParamStore& params, const OptimizerState& optim) {
-  if (!vec_all_finite(params.value.data(), int(params.value.size())) ||
-      !vec_all_finite(optim.moments.data(), int(optim.moments.size())))
+  if (!all_finite(params.value) || !all_finite(optim.moments))
     return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   std::memcpy(session.model.params.value.data(), params.value.data(), sizeof(float) * params.value.size());
   if (optim.moments.size() > 0)

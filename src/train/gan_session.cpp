@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "core/checkpoint.h"
-#include "core/vec.h"
 #include "data/file.h"
 
 namespace nn {
@@ -64,10 +63,6 @@ Status diverge(GanSession& s, const char* which, const char* what = "loss or wei
       "learning rate than %g.",
       failed_at, which, what, snap.iteration, s.options.optimizer.lr);
 }
-
-// A finite loss does not prove the update that follows it sane: an infinite gradient turns weights
-// into NaN with no trace in the loss yet, so the weights are checked after every update.
-bool all_finite(const ParamStore& store) { return vec_all_finite(store.value.data(), int(store.layout.size())); }
 
 void shuffle(std::vector<int>& order, Rng& rng) {
   for (int i = int(order.size()) - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, std::uint32_t(i + 1))]);
@@ -201,14 +196,16 @@ Status gan_session_step(GanSession& s) {
     // good to return to.
     if (k == 0 && (s.iteration % kSnapshotEvery == 0 || s.last_good.iteration < 0)) snapshot_take(s);
     optimizer_step(opt, s.d_optim, m.d.value.data(), m.d.grad.data(), m.d.layout.size());
-    if (!all_finite(m.d)) return diverge(s, "discriminator");
+    // A finite loss does not prove the update sane: an infinite gradient turns weights into NaN
+    // with no trace in the loss yet, so the weights are checked after every update.
+    if (!all_finite(m.d.value)) return diverge(s, "discriminator");
   }
   gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
   float g_loss = gan_generator_gradient(m, s.run, s.run.z, c.batch, nullptr);
   if (!std::isfinite(g_loss)) return diverge(s, "generator");
   if (g_loss > kGanLossLimit) return diverge(s, "generator", "loss is far above any a learning GAN has");
   optimizer_step(opt, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
-  if (!all_finite(m.g)) return diverge(s, "generator");
+  if (!all_finite(m.g.value)) return diverge(s, "generator");
   s.iteration++;
   float step = float(s.iteration);
   s.d_loss.push(step, stats.loss);
@@ -308,7 +305,7 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   status = checkpoint_load(all.subspan(g_size), discriminator_arch(s.config), d, d_optim);
   if (!status.ok()) return Status::failure("discriminator: %s", status.error.c_str());
   for (const FloatBuffer* buffer : {&g.value, &d.value, &g_optim.moments, &d_optim.moments})
-    if (!vec_all_finite(buffer->data(), int(buffer->size())))
+    if (!all_finite(*buffer))
       return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
   copy_floats(s.model.g.value, g.value);
   copy_floats(s.model.d.value, d.value);

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "core/checkpoint.h"
-#include "core/vec.h"
 #include "data/file.h"
 
 namespace nn {
@@ -32,10 +31,6 @@ ModelArch lenet_arch(const LenetConfig& c) {
            {"fc", std::to_string(c.fc1) + "," + std::to_string(c.fc2)},
            {"classes", std::to_string(c.classes)}}};
 }
-
-// ReLU and max pooling drop a NaN (NaN > 0 is false), so a broken weight can leave the loss
-// finite, and its gradient too; only the weights show it.
-bool all_finite(const ParamStore& store) { return vec_all_finite(store.value.data(), int(store.layout.size())); }
 
 // Returns to the last good state, if there is one, and reports the divergence.
 Status diverge(LenetSession& s) {
@@ -120,7 +115,9 @@ Status lenet_session_step(LenetSession& s) {
     s.good_step = s.optim.step;
   }
   optimizer_step(s.options.optimizer, s.optim, store.value.data(), store.grad.data(), store.layout.size());
-  if (!all_finite(store)) return diverge(s);
+  // ReLU and max pooling drop a NaN (NaN > 0 is false), so a broken weight can leave the loss
+  // finite, and its gradient too; only the weights show it.
+  if (!all_finite(store.value)) return diverge(s);
   s.iteration++;
   s.loss.push(float(s.iteration), loss);
   return Status::success();

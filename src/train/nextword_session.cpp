@@ -7,7 +7,6 @@
 #include <string>
 
 #include "core/checkpoint.h"
-#include "core/vec.h"
 
 namespace nn {
 
@@ -105,12 +104,12 @@ Status nextword_session_step(NextWordSession& s) {
   if (!std::isfinite(loss)) return diverged(s, "the loss is not finite");
   if (float limit = nextword_loss_limit(m.config); loss > limit)
     return diverged(s, "the loss " + format_loss(loss) + " is above " + format_loss(limit));
-  if (!vec_all_finite(m.params.grad.data(), int(m.params.grad.size()))) return diverged(s, "a gradient is not finite");
+  if (!all_finite(m.params.grad)) return diverged(s, "a gradient is not finite");
   // These parameters passed: the state to come back to if the update below goes wrong.
   remember_good(s);
   optimizer_step(s.options.optimizer, s.optim, m.params.value.data(), m.params.grad.data(),
                  m.params.layout.size());
-  if (!vec_all_finite(m.params.value.data(), int(m.params.value.size()))) return diverged(s, "an updated parameter is not finite");
+  if (!all_finite(m.params.value)) return diverged(s, "an updated parameter is not finite");
   s.epoch++;
   s.loss.push(float(s.epoch), loss);
   return Status::success();
