@@ -30,10 +30,18 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CACHE = os.environ.get("NNLAB_CACHE", os.path.expanduser("~/.cache/nnlab"))
 OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
-WARMUP = 5
+# Untimed steps before the timed ones, the same for every runner of a workload. A next-word epoch
+# takes microseconds, and V8 recompiles a wasm function with its optimizing tier only after the
+# function has run a while: in nnlab's wasm build that takes about 5000 epochs (measured 250 epochs
+# at a time: 11 us per epoch at first, 5.6 from then on), so W1 warms up 5000 epochs, everywhere.
+WARMUP = {"W1": 5000, "W2A": 5, "W2B": 5, "W3A": 5, "W3B": 5}
 # TF.js's cpu backend is plain JavaScript with nothing to compile or tune on first use, and a
 # char-RNN step takes it seconds: one warm-up step is enough there.
-WARMUP_FOR = {"tfjs-cpu": 1}
+WARMUP_FOR = {"tfjs-cpu": {"W2A": 1, "W2B": 1, "W3A": 1, "W3B": 1}}
+
+
+def warmup_steps(workload, family):
+    return WARMUP_FOR.get(family, {}).get(workload, WARMUP[workload])
 
 # name -> (description, what a step is, the JSON key that measures it, per-step units)
 WORKLOADS = {
@@ -55,7 +63,7 @@ STEPS = {  # runner family -> workload -> steps (W1 is always 500 epochs)
 
 
 def nnlab_args(workload, steps):
-    common = ["--warmup", str(WARMUP), "--json"]  # every nnlab runner warms up as long
+    common = ["--warmup", str(warmup_steps(workload, "nnlab")), "--json"]
     return {
         "W1": ["nextword", "--epochs", "500"] + common,
         "W2A": ["charrnn", "--steps", str(steps), "--sample", "0"] + common,
@@ -66,8 +74,8 @@ def nnlab_args(workload, steps):
     }[workload]
 
 
-def peer_args(workload, steps, warmup=WARMUP):
-    common = ["--warmup", str(warmup)]
+def peer_args(workload, steps, family):
+    common = ["--warmup", str(warmup_steps(workload, family))]
     return {
         "W1": ("nextword", ["--epochs", "500"] + common),
         "W2A": ("charrnn", ["--steps", str(steps)] + common),
@@ -116,14 +124,14 @@ def runners(node_modules_ok):
             missing = "libopenblas0-pthread is not installed (PyTorch would run on the reference BLAS)"
         out[f"pytorch-{threads}t"] = (
             "pytorch", threads,
-            lambda w, s, t=threads: ["/usr/bin/python3", os.path.join(ROOT, "bench/peers", peer_args(w, s)[0] + ".py")]
-            + peer_args(w, s)[1] + ["--threads", str(t)],
+            lambda w, s, t=threads: ["/usr/bin/python3", os.path.join(ROOT, "bench/peers", peer_args(w, s, "pytorch")[0] + ".py")]
+            + peer_args(w, s, "pytorch")[1] + ["--threads", str(t)],
             env, missing)
     for backend in ("wasm", "cpu"):
         out[f"tfjs-{backend}"] = (
             f"tfjs-{backend}", 1,
-            lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s)[0] + ".mjs")]
-            + peer_args(w, s, WARMUP_FOR.get(f"tfjs-{b}", WARMUP))[1] + ["--backend", b],
+            lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s, f"tfjs-{b}")[0] + ".mjs")]
+            + peer_args(w, s, f"tfjs-{b}")[1] + ["--backend", b],
             {}, None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)")
     return out
 
@@ -186,7 +194,8 @@ def main():
 
     machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release()}
     print(f"machine: {machine['cpu']}, {machine['cores']} cores; median of {repeats} run(s), "
-          f"{WARMUP} warm-up steps untimed in every run ({', '.join(f'{k}: {v}' for k, v in WARMUP_FOR.items())})",
+          f"untimed warm-up steps in every run: {', '.join(f'{w} {n}' for w, n in WARMUP.items())} "
+          f"({'; '.join(f'{k}: ' + ', '.join(f'{w} {n}' for w, n in v.items()) for k, v in WARMUP_FOR.items())})",
           flush=True)
     results = {}
     for workload in workloads:

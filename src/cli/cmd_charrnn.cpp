@@ -137,9 +137,11 @@ int cmd_charrnn(int argc, char** argv) {
     train_seconds +=
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!s.ok()) return fail(s.error);
-    char status[48];
-    std::snprintf(status, sizeof status, "%.3f bits/char", session.train_bpc.last());
-    progress.update(steps_done + 1, status);
+    progress.update(steps_done + 1, [&] {
+      char status[48];
+      std::snprintf(status, sizeof status, "%.3f bits/char", session.train_bpc.last());
+      return std::string(status);
+    });
   }
   progress.finish();
 

@@ -206,6 +206,26 @@ Status write_outputs(const GanFlags& f, const GanSession& session) {
   return Status::success();
 }
 
+// Runs up to `iterations` iterations; *done counts those that succeeded, *seconds is the wall time
+// of the loop. The warm-up runs through this same loop, so the timed one runs code V8 has
+// already optimized.
+Status run_iterations(GanSession& session, const char* label, long iterations, long* done, double* seconds) {
+  Progress progress(label, iterations);
+  auto start = std::chrono::steady_clock::now();
+  Status status;
+  for (*done = 0; *done < iterations; ++*done) {
+    if (status = gan_session_step(session); !status.ok()) break;
+    progress.update(*done + 1, [&] {
+      char text[64];
+      std::snprintf(text, sizeof text, "D %.3f G %.3f", session.d_loss.last(), session.g_loss.last());
+      return std::string(text);
+    });
+  }
+  *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  progress.finish();
+  return status;
+}
+
 }  // namespace
 
 int cmd_gan(int argc, char** argv) {
@@ -256,24 +276,16 @@ int cmd_gan(int argc, char** argv) {
     std::fprintf(stderr, "nnlab gan: %s\n", scores_note.c_str());
   }
 
-  status = Status::success();
-  for (long w = 0; w < f.train.warmup && status.ok(); w++) status = gan_session_step(session);
+  double warmup_s = 0.0, train_s = 0.0;
+  long done = 0;
+  status = f.train.warmup > 0 ? run_iterations(session, "warm-up", f.train.warmup, &done, &warmup_s)
+                              : Status::success();
   if (!status.ok()) {
     std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
     return 1;
   }
   const long total = f.iters >= 0 ? f.iters : f.epochs * gan_session_iterations_per_epoch(session);
-  Progress progress("gan", total);
-  auto start = std::chrono::steady_clock::now();
-  long done = 0;
-  for (; done < total; done++) {
-    if (status = gan_session_step(session); !status.ok()) break;
-    char text[64];
-    std::snprintf(text, sizeof text, "D %.3f G %.3f", session.d_loss.last(), session.g_loss.last());
-    progress.update(done + 1, text);
-  }
-  double train_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  progress.finish();
+  status = run_iterations(session, "gan", total, &done, &train_s);
   if (!status.ok()) {
     std::fprintf(stderr, "nnlab gan: %s\n", status.error.c_str());
     return 1;

@@ -70,7 +70,7 @@ int cmd_lenet(int argc, char** argv) {
     bool last_epoch = epochs > 1 && i >= total - per_epoch;
     session.options.optimizer.lr = last_epoch ? base_lr / 10 : base_lr;
     if (status = lenet_session_step(session); !status.ok()) break;
-    progress.update(i + 1, "loss " + std::to_string(session.loss.last()));
+    progress.update(i + 1, [&] { return "loss " + std::to_string(session.loss.last()); });
   }
   double train_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   progress.finish();

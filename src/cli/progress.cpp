@@ -30,17 +30,21 @@ Progress::Progress(const char* label, long total)
 
 Progress::~Progress() { finish(); }
 
-void Progress::update(long done, const std::string& status) {
-  if (!enabled_ || finished_) return;
+bool Progress::due(long done) {
+  if (!enabled_ || finished_) return false;
   auto now = std::chrono::steady_clock::now();
-  if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
+  if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return false;
   last_draw_ = now;
+  return true;
+}
+
+void Progress::draw(long done, const std::string& status) {
   constexpr int kWidth = 30;
   int filled = int(kWidth * done / total_);
   char bar[kWidth + 1];
   for (int i = 0; i < kWidth; i++) bar[i] = i < filled ? '#' : '.';
   bar[kWidth] = '\0';
-  double seconds = std::chrono::duration<double>(now - start_).count();
+  double seconds = std::chrono::duration<double>(last_draw_ - start_).count();
   std::fprintf(stderr, "\r%s [%s] %ld/%ld %.1fs %s\033[K", label_, bar, done, total_, seconds, status.c_str());
   std::fflush(stderr);
 }
