@@ -157,6 +157,11 @@ TEST_CASE("gemm with beta == 0 never reads C") {
     std::fill(C.begin(), C.end(), std::numeric_limits<float>::quiet_NaN());
     nn::gemm(false, false, M, N, 0, 1.0f, A.data(), K, B.data(), N, 0.0f, C.data(), N);
     for (float c : C) REQUIRE(c == 0.0f);
+    // A weight gradient over more rows than one K slice, which gemm forms transposed and adds in.
+    const int Mw = 40, Nw = 8, Kw = 600;
+    std::vector<float> dy(Kw * Mw, 0.5f), x(Kw * Nw, 0.25f), dw(Mw * Nw, std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(true, false, Mw, Nw, Kw, 2.0f, dy.data(), Mw, x.data(), Nw, 0.0f, dw.data(), Nw);
+    for (float c : dw) REQUIRE(c == doctest::Approx(2.0f * Kw * 0.125f));
   });
 }
 
