@@ -194,8 +194,7 @@ def main():
 
     machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release()}
     print(f"machine: {machine['cpu']}, {machine['cores']} cores; median of {repeats} run(s), "
-          f"untimed warm-up steps in every run: {', '.join(f'{w} {n}' for w, n in WARMUP.items())} "
-          f"({'; '.join(f'{k}: ' + ', '.join(f'{w} {n}' for w, n in v.items()) for k, v in WARMUP_FOR.items())})",
+          f"untimed warm-up steps in every run: {WARMUP} (but {WARMUP_FOR})",
           flush=True)
     results = {}
     for workload in workloads:

@@ -116,8 +116,8 @@ int cmd_nextword(int argc, char** argv) {
   NextWordSession session;
   Status status = nextword_session_init(session, flags.options);
   if (status.ok() && !flags.load_path.empty()) status = load_checkpoint(session, flags.load_path);
-  double train_ms = 0.0;
-  if (status.ok() && flags.warmup > 0) status = train(session, "warm-up", flags.warmup, &train_ms);
+  double warmup_ms = 0.0, train_ms = 0.0;
+  if (status.ok() && flags.warmup > 0) status = train(session, "warm-up", flags.warmup, &warmup_ms);
   if (status.ok()) status = train(session, "nextword", epochs, &train_ms);
   if (!status.ok()) {
     std::fprintf(stderr, "nnlab nextword: %s\n", status.error.c_str());

@@ -27,10 +27,13 @@ constexpr int kMC = 96, kKC = 256, kNC = 1024;
 constexpr double kSmallGemmMacs = 8192;
 static_assert(kSmallMaxK <= kKC, "a small product is one K slice, or its sums would be rounded differently");
 
-// Packing buffers of one thread, allocated on its first GEMM and reused by every later one.
+// Buffers of one thread, allocated on its first GEMM and reused by every later one: the packed
+// blocks, and the transposed products of weight gradients (grown to the largest one seen, in the
+// first training step).
 struct PackBuffers {
   float* a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kMC * kKC));
   float* b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kKC * kNC));
+  std::vector<float> transposed;
   ~PackBuffers() {
     std::free(a);
     std::free(b);
@@ -163,8 +166,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     // GRU 3200x128x384 dW: AVX2 (4x24 tiles) 89 -> 97 GFLOP/s, AVX-512 (8x32) 127 -> 143; wasm's
     // 4x8 tiles gain nothing. Each element's sum over K runs in the same order as in the direct
     // product; only alpha and beta are applied once, at the end.
-    thread_local std::vector<float> product;
-    product.resize(size_t(M) * N);
+    std::vector<float>& product = pack_buffers().transposed;
+    if (product.size() < size_t(M) * N) product.resize(size_t(M) * N);
     gemm(true, false, N, M, K, 1.0f, B, ldb, A, lda, 0.0f, product.data(), M);
     add_transposed(alpha, product.data(), M, N, beta, C, ldc);
     return;
