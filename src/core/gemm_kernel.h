@@ -93,29 +93,37 @@ void pack_a(float* dst, const float* a, int lda, bool trans, int m, int k) {
 template <class S, int NR>
 void pack_b(float* dst, const float* b, int ldb, bool trans, int k, int n) {
   constexpr int L = S::kLanes;
-  for (int j0 = 0; j0 < n; j0 += NR, dst += NR * k) {
-    int cols = n - j0 < NR ? n - j0 : NR;
-    if (trans) {
-      // B is stored (n,k): L rows of L floats at a time are transposed in registers.
+  if (trans) {
+    // B is stored (n,k): L rows of L floats at a time are transposed in registers. The L rows of a
+    // group are read front to back before the next group's: L streams, which the hardware
+    // prefetchers follow (a weight matrix is usually read from L3).
+    for (int j0 = 0; j0 < n; j0 += NR, dst += NR * k) {
+      const int cols = n - j0 < NR ? n - j0 : NR;
       const float* src = b + j0 * ldb;
-      int p0 = 0;
-      for (; p0 + L <= k; p0 += L)
-        for (int c0 = 0; c0 < NR; c0 += L) {
+      for (int c0 = 0; c0 < NR; c0 += L) {
+        int p0 = 0;
+        for (; p0 + L <= k; p0 += L) {
           typename S::V r[L];
           for (int i = 0; i < L; i++) r[i] = c0 + i < cols ? S::load(src + (c0 + i) * ldb + p0) : S::zero();
           S::transpose(r);
           for (int i = 0; i < L; i++) S::store(dst + (p0 + i) * NR + c0, r[i]);
         }
-      for (int p = p0; p < k; p++)
-        for (int c = 0; c < NR; c++) dst[p * NR + c] = c < cols ? src[c * ldb + p] : 0.0f;
-    } else {
-      const float* src = b + j0;
-      for (int p = 0; p < k; p++, src += ldb)
-        for (int c0 = 0; c0 < NR; c0 += L) {
-          const int left = cols - c0;
-          S::store(dst + p * NR + c0, left >= L ? S::load(src + c0) : S::load_partial(src + c0, left > 0 ? left : 0));
-        }
+        for (int p = p0; p < k; p++)
+          for (int c = c0; c < c0 + L; c++) dst[p * NR + c] = c < cols ? src[c * ldb + p] : 0.0f;
+      }
     }
+    return;
+  }
+  // B is stored (k,n): each row is read once, front to back, and dealt out to the panels.
+  const size_t panel_floats = size_t(NR) * k;
+  for (int p = 0; p < k; p++) {
+    const float* src = b + size_t(p) * ldb;
+    float* d = dst + p * NR;
+    for (int j0 = 0; j0 < n; j0 += NR, d += panel_floats)
+      for (int c0 = 0; c0 < NR; c0 += L) {
+        const int left = n - j0 - c0;
+        S::store(d + c0, left >= L ? S::load(src + j0 + c0) : S::load_partial(src + j0 + c0, left > 0 ? left : 0));
+      }
   }
 }
 
