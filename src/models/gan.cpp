@@ -77,22 +77,24 @@ void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims
   if (m.last == MlpLast::Sigmoid) vec_sigmoid(acts.out, acts.out, B * m.out);
 }
 
-// dx (N, C) += dout (N, OC) · W (OC, C): a linear layer's backward without its weight gradient,
+// dx (N, C) = dout (N, OC) · W (OC, C): a linear layer's backward without its weight gradient,
 // for the G step, which differentiates through D but must not spend two gemms on D's gradient.
 void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, 1.0f, dx, C);
+  gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, 0.0f, dx, C);
 }
 
+// Each layer of either network sees one batch per step, so its gradients (and dx) are written
+// rather than added to: neither the gradients nor the activation gradients are zeroed first.
 void layer_backward(float* dx, const LinearParams* grad, const float* dout, LinearParams p,
                     const float* x, int N, int C, int OC) {
   if (grad)
-    linear_backward(dx, *grad, dout, p, x, N, C, OC);
+    linear_backward_overwrite(dx, *grad, dout, p, x, N, C, OC);
   else if (dx)
     linear_backward_input(dx, dout, p.w, N, C, OC);
 }
 
-// Backward from dout (B, OUT), the gradient wrt acts.out. Adds into dx (B, IN) if not null and
-// into *grad if not null; the activation gradients in `ga` are overwritten.
+// Backward from dout (B, OUT), the gradient wrt acts.out. Writes dx (B, IN) if not null and
+// *grad if not null; the activation gradients in `ga` are overwritten.
 void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p, MlpActs acts,
                   const float* x, int B, const MlpDims& m) {
   const float* dlogits = dout;
@@ -104,9 +106,8 @@ void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float*
       sigmoid_backward(ga.dlogits, dout, acts.out, B * m.out);
     dlogits = ga.dlogits;
   }
-  std::memset(ga.dh2, 0, sizeof(float) * B * m.h2);
+  // The activations' backward add into their outputs.
   std::memset(ga.da2, 0, sizeof(float) * B * m.h2);
-  std::memset(ga.dh1, 0, sizeof(float) * B * m.h1);
   std::memset(ga.da1, 0, sizeof(float) * B * m.h1);
   layer_backward(ga.dh2, grad ? &grad->fc3 : nullptr, dlogits, p.fc3, acts.h2, B, m.h2, m.out);
   hidden_backward(ga.da2, ga.dh2, acts.a2, B * m.h2, m);
@@ -219,7 +220,6 @@ GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, c
   float loss = 2.0f * bce_with_logits_loss(dlogits, run.d.out, run.targets, 2 * B);
   for (int i = 0; i < 2 * B; i++) dlogits[i] *= 2.0f;
 
-  model.d.zero_grad();
   mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, run.d_input, 2 * B, dims);
   return {loss, mean_sigmoid(run.d.out, B), mean_sigmoid(run.d.out + B, B)};
 }
@@ -233,9 +233,7 @@ float gan_generator_gradient(GanModel& model, GanRun& run, const float* z, int B
   float loss = bce_with_logits_loss(dlogits, run.d.out, run.targets, B);  // targets[0, B) are 1
   if (d_fake) *d_fake = mean_sigmoid(run.d.out, B);
 
-  std::memset(run.dimages, 0, sizeof(float) * B * c.pixels);
   mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, run.g.out, B, dims);
-  model.g.zero_grad();
   mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, z, B, generator_dims(c));
   return loss;
 }

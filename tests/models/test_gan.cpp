@@ -70,6 +70,11 @@ struct KinkLog {
 
 std::vector<float> copy_of(const nn::FloatBuffer& b) { return std::vector<float>(b.data(), b.data() + b.size()); }
 
+// Every tensor's gradient set to v (the padding between tensors is no gradient, and stays 0).
+void fill_tensors(nn::ParamStore& store, float v) {
+  for (const nn::TensorSpec& t : store.layout.tensors()) std::fill_n(store.grad.data() + t.offset, t.count, v);
+}
+
 void check_discriminator_gradient(const nn::GanConfig& base, std::uint64_t seed) {
   TinyGan gan(seed, base);
   const int B = gan.model.config.batch;
@@ -77,6 +82,10 @@ void check_discriminator_gradient(const nn::GanConfig& base, std::uint64_t seed)
   nn::gan_discriminator_gradient(gan.model, gan.run, gan.real.data(), gan.z.data(), B);
   std::vector<float> analytic = copy_of(gan.model.d.grad);
   CHECK(copy_of(gan.model.g.grad) == g_grad_before);  // the fakes are constants for D
+  // The gradient is written, not added to whatever the store held.
+  fill_tensors(gan.model.d, 7.0f);
+  nn::gan_discriminator_gradient(gan.model, gan.run, gan.real.data(), gan.z.data(), B);
+  CHECK(copy_of(gan.model.d.grad) == analytic);
   KinkLog kinks;
   auto objective = [&] {
     float loss = nn::gan_discriminator_gradient(gan.model, gan.run, gan.real.data(), gan.z.data(), B).loss;
@@ -95,6 +104,9 @@ void check_generator_gradient(const nn::GanConfig& base, std::uint64_t seed) {
   nn::gan_generator_gradient(gan.model, gan.run, gan.z.data(), B, &d_fake);
   std::vector<float> analytic = copy_of(gan.model.g.grad);
   CHECK(copy_of(gan.model.d.grad) == d_grad_before);  // D is read, not trained, by G's step
+  fill_tensors(gan.model.g, 7.0f);
+  nn::gan_generator_gradient(gan.model, gan.run, gan.z.data(), B, nullptr);
+  CHECK(copy_of(gan.model.g.grad) == analytic);  // written, not added to
   CHECK(d_fake > 0.0f);
   CHECK(d_fake < 1.0f);
   KinkLog kinks;

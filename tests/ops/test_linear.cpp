@@ -45,6 +45,19 @@ TEST_CASE("linear") {
     check_gradient("dw", w.data(), dw.data(), w.size(), objective);
     check_gradient("db", b.data(), db.data(), b.size(), objective);
   }
+  SUBCASE("the overwriting backward writes what the adding one adds, and reads nothing back") {
+    const int N = 5, C = 9, OC = 6;
+    Rng rng{23};
+    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC), dout = rng.vector(N * OC);
+    std::vector<float> dx(N * C, 0.0f), dw(OC * C, 0.0f), db(OC, 0.0f);
+    std::vector<float> dx2(N * C, NAN), dw2(OC * C, NAN), db2(OC, NAN);  // garbage, never read
+    nn::LinearParams p{w.data(), b.data()};
+    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dout.data(), p, x.data(), N, C, OC);
+    nn::linear_backward_overwrite(dx2.data(), {dw2.data(), db2.data()}, dout.data(), p, x.data(), N, C, OC);
+    CHECK(dx2 == dx);
+    CHECK(dw2 == dw);
+    CHECK(db2 == db);
+  }
   SUBCASE("without bias") {
     const int N = 2, C = 3, OC = 2;
     Rng rng{22};

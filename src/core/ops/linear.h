@@ -14,6 +14,12 @@ void linear_forward(float* out, LinearParams p, const float* x, int N, int C, in
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
                      const float* x, int N, int C, int OC);
 
+// As linear_backward, but dx, grad.w and grad.b are overwritten, never read: for a layer that
+// sees one batch per step, whose gradient then needs no zeroing pass before the backward, and
+// whose products do not read the old values back (a GAN's 1M-float gradient, every step).
+void linear_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
+                               const float* x, int N, int C, int OC);
+
 // out (N, OC) += b (OC) on every row, and its backward: db (OC) += column sums of dout (N, OC).
 // Shared by every layer that adds a bias vector to rows of a gemm result.
 void bias_forward(float* out, const float* b, int N, int OC);
