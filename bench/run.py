@@ -114,7 +114,10 @@ def runners(node_modules_ok):
             {}, None if os.path.exists(wasm) else f"{wasm} not built")
     for threads in (1, 2):
         # Debian's torch links the reference BLAS unless told otherwise: OpenBLAS is the fair peer.
-        env = {"LD_LIBRARY_PATH": OPENBLAS_DIR, "OPENBLAS_NUM_THREADS": str(threads), "OMP_NUM_THREADS": str(threads)}
+        # torch's intra-op pool gets the threads, OpenBLAS's pool one: with two threads in each,
+        # the pools spin against each other on two cores (AMD EPYC, 2 threads: the char-RNN LSTM
+        # 107 ms a step, 30 with OpenBLAS on one thread; its 1-thread time is 29).
+        env = {"LD_LIBRARY_PATH": OPENBLAS_DIR, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": str(threads)}
         if cpu_has_avx512():
             # OpenBLAS 0.3.21 does not know CPUs newer than itself (Zen 5 gets its AVX2 Haswell
             # kernels); nnlab uses AVX-512 there, so PyTorch gets OpenBLAS's AVX-512 kernels too.
