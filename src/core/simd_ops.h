@@ -156,10 +156,8 @@ struct Avx512 {
     return _mm512_mask_blend_ps(_mm512_movepi32_mask(_mm512_castps_si512(mask)), if_false, if_true);
   }
   static V round(V a) { return _mm512_roundscale_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
-  static V pow2(V n) {
-    __m512i e = _mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127));
-    return _mm512_castsi512_ps(_mm512_slli_epi32(e, 23));
-  }
+  // y * 2^n for integral n, rounded once (vscalefps): what exp's last step needs in one instruction.
+  static V scalef(V y, V n) { return _mm512_scalef_ps(y, n); }
   // rows[i] lane j <-> rows[j] lane i: 4x4 transposes inside each 128-bit lane, as on AVX2,
   // then a 4x4 transpose of the 128-bit lanes themselves.
   static void transpose(V (&r)[16]) {

@@ -61,20 +61,21 @@ void adam_update(float* w, const float* g, float* m, float* v, const AdamCoeffic
 void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n) {
   kernels().rmsprop_update(w, g, s, c, n);
 }
-void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
-  kernels().lstm_cell_forward(gates, c_prev, c, h, rows, H, n);
-}
-void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                        const float* c, int rows, int H, int n) {
-  kernels().lstm_cell_backward(dgates, dc, dh, gates, c_prev, c, rows, H, n);
-}
-void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
-                      int n) {
-  kernels().gru_cell_forward(gates, hh, b_hh, h_prev, h, rows, H, n);
-}
-void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
+void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c, float* h,
                        int rows, int H, int n) {
-  kernels().gru_cell_backward(dgi, dgh, dh, gates, hh, h_prev, rows, H, n);
+  kernels().lstm_cell_forward(gates, b_ih, b_hh, c_prev, c, h, rows, H, n);
+}
+void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
+                        const float* c_prev, const float* c, int rows, int H, int n) {
+  kernels().lstm_cell_backward(dgates, db_ih, db_hh, dc, dh, gates, c_prev, c, rows, H, n);
+}
+void gru_cell_forward(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev, float* h,
+                      int rows, int H, int n) {
+  kernels().gru_cell_forward(gates, hh, b_ih, b_hh, h_prev, h, rows, H, n);
+}
+void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                       const float* hh, const float* h_prev, int rows, int H, int n) {
+  kernels().gru_cell_backward(dgi, dgh, db_ih, db_hh, dh, gates, hh, h_prev, rows, H, n);
 }
 
 }  // namespace nn

@@ -60,22 +60,29 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // on units [0, n) of a layer of H units, pointers at the first unit of row 0 (so a thread can take
 // a range of units); rows are 4H (LSTM gates), 3H (GRU gates) or H (states) floats apart.
 //
-// LSTM: gates (rows, 4H) [i f g o] pre-activations in, activations out; c = f*c_prev + i*g and
-// h = o*tanh(c), each (rows, H).
-void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
-// Backward: dh and dc (rows, H) are the gradients wrt h and c; out: dgates (rows, 4H) wrt the
-// pre-activations, and dc becomes the gradient wrt c_prev.
-void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                        const float* c, int rows, int H, int n);
-// GRU (PyTorch's form, r applied to the hidden projection): gates (rows, 3H) [r z n] hold x·W_ihᵀ + b_ih
-// in and the activations out; hh (rows, 3H) holds h_prev·W_hhᵀ in, + b_hh out (backward needs it);
-// h = (1-z)*n + z*h_prev with n = tanh(x_n + r*hh_n).
-void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
-                      int n);
-// Backward: dh (rows, H) the gradient wrt h in, the direct part of the one wrt h_prev (dh*z) out;
-// dgi and dgh (rows, 3H) wrt x·W_ihᵀ + b_ih and wrt h_prev·W_hhᵀ + b_hh.
-void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
+// The layer's two biases (b_ih and b_hh, as PyTorch keeps them) are added in the forward cell
+// and their gradients summed in the backward one, while the row is in registers: no separate pass
+// over the (T, B, G) gates for either. Bias pointers point at unit 0 of the share, like the others;
+// a bias gradient gets the sum of the call's rows added (rows summed first, then added in).
+//
+// LSTM: gates (rows, 4H) [i f g o] hold x·W_ihᵀ + h_prev·W_hhᵀ in, activations out; b_ih and b_hh
+// (4H); c = f*c_prev + i*g and h = o*tanh(c), each (rows, H).
+void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c, float* h,
                        int rows, int H, int n);
+// Backward: dh and dc (rows, H) are the gradients wrt h and c; out: dgates (rows, 4H) wrt the
+// pre-activations, their row sums added into db_ih and db_hh (4H), and dc becomes the gradient wrt c_prev.
+void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
+                        const float* c_prev, const float* c, int rows, int H, int n);
+// GRU (PyTorch's form, r applied to the hidden projection): gates (rows, 3H) [r z n] hold x·W_ihᵀ in
+// and the activations out; hh (rows, 3H) holds h_prev·W_hhᵀ in, + b_hh out (backward needs it);
+// h = (1-z)*n + z*h_prev with n = tanh(x_n + b_in + r*hh_n).
+void gru_cell_forward(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev, float* h,
+                      int rows, int H, int n);
+// Backward: dh (rows, H) the gradient wrt h in, the direct part of the one wrt h_prev (dh*z) out;
+// dgi and dgh (rows, 3H) wrt x·W_ihᵀ + b_ih and wrt h_prev·W_hhᵀ + b_hh, their row sums added into
+// db_ih and db_hh (3H).
+void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                       const float* hh, const float* h_prev, int rows, int H, int n);
 
 void vec_add_ref(float* out, const float* a, const float* b, int n);
 void vec_mul_ref(float* out, const float* a, const float* b, int n);
@@ -98,12 +105,13 @@ void selu_backward_add_ref(float* dx, const float* dout, const float* x, int n);
 void leaky_relu_backward_add_ref(float* dx, const float* dout, const float* x, float slope, int n);
 void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
 void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);
-void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
-void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                            const float* c, int rows, int H, int n);
-void gru_cell_forward_ref(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
-                          int H, int n);
-void gru_cell_backward_ref(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
-                           const float* h_prev, int rows, int H, int n);
+void lstm_cell_forward_ref(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c,
+                           float* h, int rows, int H, int n);
+void lstm_cell_backward_ref(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
+                            const float* gates, const float* c_prev, const float* c, int rows, int H, int n);
+void gru_cell_forward_ref(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev,
+                          float* h, int rows, int H, int n);
+void gru_cell_backward_ref(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                           const float* hh, const float* h_prev, int rows, int H, int n);
 
 }  // namespace nn

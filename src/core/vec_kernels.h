@@ -30,13 +30,14 @@ struct VecKernels {
   void (*leaky_relu_backward_add)(float* dx, const float* dout, const float* x, float slope, int n);
   void (*adam_update)(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
   void (*rmsprop_update)(float* w, const float* g, float* s, const RmsPropCoefficients& c, int n);
-  void (*lstm_cell_forward)(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n);
-  void (*lstm_cell_backward)(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                             const float* c, int rows, int H, int n);
-  void (*gru_cell_forward)(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
-                           int H, int n);
-  void (*gru_cell_backward)(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
-                            const float* h_prev, int rows, int H, int n);
+  void (*lstm_cell_forward)(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c,
+                            float* h, int rows, int H, int n);
+  void (*lstm_cell_backward)(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
+                             const float* gates, const float* c_prev, const float* c, int rows, int H, int n);
+  void (*gru_cell_forward)(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev,
+                           float* h, int rows, int H, int n);
+  void (*gru_cell_backward)(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                            const float* hh, const float* h_prev, int rows, int H, int n);
 };
 
 #if defined(NNLAB_HAVE_AVX2)
@@ -57,6 +58,19 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // Transcendentals on one vector: always inlined, as a call would spill the fused cell kernels'
 // live vectors around each one.
 
+// y * 2^n for integral n in [-150, 128], rounded once, like std::exp's results near the ends of
+// its range: in one instruction where the backend has one, else with 2^n as two factors, each a
+// normal float even where 2^n itself is denormal or overflows. Both give the same bits.
+template <class S>
+[[gnu::always_inline]] inline typename S::V scale_pow2(typename S::V y, typename S::V n) {
+  if constexpr (requires { S::scalef(y, n); }) {
+    return S::scalef(y, n);
+  } else {
+    typename S::V n1 = S::round(S::mul(n, S::set1(0.5f)));
+    return S::mul(S::mul(y, S::pow2(n1)), S::pow2(S::sub(n, n1)));
+  }
+}
+
 // e^x = 2^n * e^r with n = round(x / ln2), |r| <= ln2/2 (Cephes expf: degree-6 polynomial, 1 ulp).
 template <class S>
 [[gnu::always_inline]] inline typename S::V exp(typename S::V x) {
@@ -74,10 +88,7 @@ template <class S>
   p = S::fmadd(p, r, S::set1(1.6666665459e-1f));
   p = S::fmadd(p, r, S::set1(5.0000001201e-1f));
   V y = S::add(S::fmadd(p, S::mul(r, r), r), S::set1(1.0f));
-  // 2^n as two factors, each a normal float even where 2^n itself is denormal or overflows, so
-  // results near the ends of the range are rounded once, like std::exp's.
-  V n1 = S::round(S::mul(n, S::set1(0.5f)));
-  return S::mul(S::mul(y, S::pow2(n1)), S::pow2(S::sub(n, n1)));
+  return scale_pow2<S>(y, n);
 }
 
 template <class S>
@@ -351,6 +362,36 @@ void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, in
   }
 }
 
+// A sum over rows that over_units_summing adds into an array once per column: target[k] +=
+// acc[source] lanes (the same sum may go to several arrays, as a layer's two bias gradients).
+struct SumTarget {
+  float* target;
+  int source;
+};
+
+// over_units with the loops swapped, for kernels that also sum some of their values over the rows:
+// lanes(ptrs, io, acc) adds into acc[0..NS), which starts at zero for each vector of units and is
+// added into the targets after the last row. The sums stay in registers: one store per vector of
+// units rather than one per row.
+template <class S, int NA, int NS, int NT, class Lanes>
+void over_units_summing(float* const (&rows0)[NA], const int (&stride)[NA], const SumTarget (&targets)[NT],
+                        int rows, int n, Lanes lanes) {
+  constexpr int L = S::kLanes;
+  auto units = [&](int k, auto io) {
+    typename S::V acc[NS];
+    for (auto& a : acc) a = S::zero();
+    for (int r = 0; r < rows; r++) {
+      float* q[NA];
+      for (int a = 0; a < NA; a++) q[a] = rows0[a] + size_t(r) * stride[a] + k;
+      lanes(q, io, acc);
+    }
+    for (const SumTarget& t : targets) io.store(t.target + k, S::add(io.load(t.target + k), acc[t.source]));
+  };
+  int k = 0;
+  for (; k + L <= n; k += L) units(k, AllLanes<S>{});
+  if (k < n) units(k, FirstLanes<S>{n - k});
+}
+
 // Casts away const for over_units' pointer table; the lanes functions only store to outputs.
 inline float* rw(const float* p) { return const_cast<float*>(p); }
 
@@ -445,55 +486,67 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 
 
 template <class S>
-void lstm_cell_forward(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
-  float* const p[] = {gates, gates + H, gates + 2 * H, gates + 3 * H, rw(c_prev), c, h};
-  const int G = 4 * H, stride[] = {G, G, G, G, H, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[7], auto io) {
-    auto i = sigmoid<S>(io.load(q[0])), f = sigmoid<S>(io.load(q[1]));
-    auto g = tanh<S>(io.load(q[2])), o = sigmoid<S>(io.load(q[3]));
-    auto cv = S::fmadd(f, io.load(q[4]), S::mul(i, g));
+void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c, float* h,
+                       int rows, int H, int n) {
+  float* const p[] = {gates,       gates + H,       gates + 2 * H,       gates + 3 * H,
+                      rw(b_ih),    rw(b_ih) + H,    rw(b_ih) + 2 * H,    rw(b_ih) + 3 * H,
+                      rw(b_hh),    rw(b_hh) + H,    rw(b_hh) + 2 * H,    rw(b_hh) + 3 * H,
+                      rw(c_prev),  c,               h};
+  const int G = 4 * H, stride[] = {G, G, G, G, 0, 0, 0, 0, 0, 0, 0, 0, H, H, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[15], auto io) {
+    auto pre = [&](int g) { return S::add(S::add(io.load(q[g]), io.load(q[4 + g])), io.load(q[8 + g])); };
+    auto i = sigmoid<S>(pre(0)), f = sigmoid<S>(pre(1)), g = tanh<S>(pre(2)), o = sigmoid<S>(pre(3));
+    auto cv = S::fmadd(f, io.load(q[12]), S::mul(i, g));
     io.store(q[0], i);
     io.store(q[1], f);
     io.store(q[2], g);
     io.store(q[3], o);
-    io.store(q[5], cv);
-    io.store(q[6], S::mul(o, tanh<S>(cv)));
+    io.store(q[13], cv);
+    io.store(q[14], S::mul(o, tanh<S>(cv)));
   });
 }
 
 template <class S>
-void lstm_cell_backward(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                        const float* c, int rows, int H, int n) {
-  float* const p[] = {dgates, dgates + H, dgates + 2 * H, dgates + 3 * H, dc, rw(dh),
+void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
+                        const float* c_prev, const float* c, int rows, int H, int n) {
+  float* const p[] = {dgates,    dgates + H,    dgates + 2 * H,    dgates + 3 * H,    dc, rw(dh),
                       rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(c)};
   const int G = 4 * H, stride[] = {G, G, G, G, H, H, G, G, G, G, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[12], auto io) {
+  // Both biases sit where the gates' pre-activations are summed: both get the same gradient.
+  const SumTarget sums[] = {{db_ih, 0}, {db_ih + H, 1}, {db_ih + 2 * H, 2}, {db_ih + 3 * H, 3},
+                            {db_hh, 0}, {db_hh + H, 1}, {db_hh + 2 * H, 2}, {db_hh + 3 * H, 3}};
+  over_units_summing<S, 12, 4>(p, stride, sums, rows, n, [](float* const (&q)[12], auto io, auto (&acc)[4]) {
     const auto one = S::set1(1.0f);
     auto dhv = io.load(q[5]);
     auto i = io.load(q[6]), f = io.load(q[7]), g = io.load(q[8]), o = io.load(q[9]);
     auto tc = tanh<S>(io.load(q[11]));
     auto dcv = S::fmadd(S::mul(dhv, o), S::sub(one, S::mul(tc, tc)), io.load(q[4]));
-    io.store(q[0], S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))));
-    io.store(q[1], S::mul(S::mul(dcv, io.load(q[10])), S::mul(f, S::sub(one, f))));
-    io.store(q[2], S::mul(S::mul(dcv, i), S::sub(one, S::mul(g, g))));
-    io.store(q[3], S::mul(S::mul(dhv, tc), S::mul(o, S::sub(one, o))));
+    const typename S::V d[] = {S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))),
+                               S::mul(S::mul(dcv, io.load(q[10])), S::mul(f, S::sub(one, f))),
+                               S::mul(S::mul(dcv, i), S::sub(one, S::mul(g, g))),
+                               S::mul(S::mul(dhv, tc), S::mul(o, S::sub(one, o)))};
+    for (int gate = 0; gate < 4; gate++) {
+      io.store(q[gate], d[gate]);
+      acc[gate] = S::add(acc[gate], d[gate]);
+    }
     io.store(q[4], S::mul(dcv, f));
   });
 }
 
 template <class S>
-void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows, int H,
-                      int n) {
-  float* const p[] = {gates, gates + H, gates + 2 * H, hh, hh + H, hh + 2 * H,
-                      rw(b_hh), rw(b_hh) + H, rw(b_hh) + 2 * H, rw(h_prev), h};
-  const int G = 3 * H, stride[] = {G, G, G, G, G, G, 0, 0, 0, H, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[11], auto io) {
-    auto hr = S::add(io.load(q[3]), io.load(q[6]));
-    auto hz = S::add(io.load(q[4]), io.load(q[7]));
-    auto hn = S::add(io.load(q[5]), io.load(q[8]));
-    auto r = sigmoid<S>(S::add(io.load(q[0]), hr));
-    auto z = sigmoid<S>(S::add(io.load(q[1]), hz));
-    auto nv = tanh<S>(S::fmadd(r, hn, io.load(q[2])));
+void gru_cell_forward(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev, float* h,
+                      int rows, int H, int n) {
+  float* const p[] = {gates,    gates + H,    gates + 2 * H,    hh,       hh + H,       hh + 2 * H,
+                      rw(b_ih), rw(b_ih) + H, rw(b_ih) + 2 * H, rw(b_hh), rw(b_hh) + H, rw(b_hh) + 2 * H,
+                      rw(h_prev), h};
+  const int G = 3 * H, stride[] = {G, G, G, G, G, G, 0, 0, 0, 0, 0, 0, H, H};
+  over_units<S>(p, stride, rows, n, [](float* const (&q)[14], auto io) {
+    auto hr = S::add(io.load(q[3]), io.load(q[9]));
+    auto hz = S::add(io.load(q[4]), io.load(q[10]));
+    auto hn = S::add(io.load(q[5]), io.load(q[11]));
+    auto r = sigmoid<S>(S::add(S::add(io.load(q[0]), io.load(q[6])), hr));
+    auto z = sigmoid<S>(S::add(S::add(io.load(q[1]), io.load(q[7])), hz));
+    auto nv = tanh<S>(S::fmadd(r, hn, S::add(io.load(q[2]), io.load(q[8]))));
     io.store(q[0], r);
     io.store(q[1], z);
     io.store(q[2], nv);
@@ -501,30 +554,39 @@ void gru_cell_forward(float* gates, float* hh, const float* b_hh, const float* h
     io.store(q[4], hz);
     io.store(q[5], hn);
     // (1-z)*n + z*h_prev as n + z*(h_prev - n): one rounding fewer, same value.
-    io.store(q[10], S::fmadd(z, S::sub(io.load(q[9]), nv), nv));
+    io.store(q[13], S::fmadd(z, S::sub(io.load(q[12]), nv), nv));
   });
 }
 
 template <class S>
-void gru_cell_backward(float* dgi, float* dgh, float* dh, const float* gates, const float* hh, const float* h_prev,
-                       int rows, int H, int n) {
+void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                       const float* hh, const float* h_prev, int rows, int H, int n) {
   float* const p[] = {dgi, dgi + H, dgi + 2 * H, dgh, dgh + H, dgh + 2 * H, dh,
                       rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(hh) + 2 * H, rw(h_prev)};
   const int G = 3 * H, stride[] = {G, G, G, G, G, G, H, G, G, G, G, H};
-  over_units<S>(p, stride, rows, n, [](float* const (&q)[12], auto io) {
+  // Sums of dr, dz, dn and dn·r: r and z see the same gradient from both projections; n's hidden
+  // side goes through r.
+  const SumTarget sums[] = {{db_ih, 0}, {db_ih + H, 1}, {db_ih + 2 * H, 2},
+                            {db_hh, 0}, {db_hh + H, 1}, {db_hh + 2 * H, 3}};
+  over_units_summing<S, 12, 4>(p, stride, sums, rows, n, [](float* const (&q)[12], auto io, auto (&acc)[4]) {
     const auto one = S::set1(1.0f);
     auto dhv = io.load(q[6]);
     auto r = io.load(q[7]), z = io.load(q[8]), nv = io.load(q[9]);
     auto dn = S::mul(S::mul(dhv, S::sub(one, z)), S::sub(one, S::mul(nv, nv)));
     auto dz = S::mul(S::mul(dhv, S::sub(io.load(q[11]), nv)), S::mul(z, S::sub(one, z)));
     auto dr = S::mul(S::mul(dn, io.load(q[10])), S::mul(r, S::sub(one, r)));
+    auto dn_h = S::mul(dn, r);
     io.store(q[0], dr);
     io.store(q[3], dr);
     io.store(q[1], dz);
     io.store(q[4], dz);
     io.store(q[2], dn);
-    io.store(q[5], S::mul(dn, r));
+    io.store(q[5], dn_h);
     io.store(q[6], S::mul(dhv, z));
+    acc[0] = S::add(acc[0], dr);
+    acc[1] = S::add(acc[1], dz);
+    acc[2] = S::add(acc[2], dn);
+    acc[3] = S::add(acc[3], dn_h);
   });
 }
 

@@ -143,11 +143,14 @@ void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoeffic
   }
 }
 
-void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h, int rows, int H, int n) {
+void lstm_cell_forward_ref(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c,
+                           float* h, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {
       float* gi = gates + size_t(b) * 4 * H + k;
-      float i = sigmoid_ref(gi[0]), f = sigmoid_ref(gi[H]), g = std::tanh(gi[2 * H]), o = sigmoid_ref(gi[3 * H]);
+      float pre[4];
+      for (int gate = 0; gate < 4; gate++) pre[gate] = gi[gate * H] + b_ih[gate * H + k] + b_hh[gate * H + k];
+      float i = sigmoid_ref(pre[0]), f = sigmoid_ref(pre[1]), g = std::tanh(pre[2]), o = sigmoid_ref(pre[3]);
       gi[0] = i, gi[H] = f, gi[2 * H] = g, gi[3 * H] = o;
       const size_t j = size_t(b) * H + k;
       c[j] = f * c_prev[j] + i * g;
@@ -155,8 +158,8 @@ void lstm_cell_forward_ref(float* gates, const float* c_prev, float* c, float* h
     }
 }
 
-void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const float* gates, const float* c_prev,
-                            const float* c, int rows, int H, int n) {
+void lstm_cell_backward_ref(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
+                            const float* gates, const float* c_prev, const float* c, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {
       const float* gi = gates + size_t(b) * 4 * H + k;
@@ -171,25 +174,33 @@ void lstm_cell_backward_ref(float* dgates, float* dc, const float* dh, const flo
       dgi[3 * H] = dh[j] * tc * o * (1.0f - o);
       dc[j] = dcv * f;
     }
+  // The bias gradients: each unit's sum over rows, then added in.
+  for (int k = 0; k < n; k++)
+    for (int gate = 0; gate < 4; gate++) {
+      float sum = 0.0f;
+      for (int b = 0; b < rows; b++) sum += dgates[size_t(b) * 4 * H + gate * H + k];
+      db_ih[gate * H + k] += sum;
+      db_hh[gate * H + k] += sum;
+    }
 }
 
-void gru_cell_forward_ref(float* gates, float* hh, const float* b_hh, const float* h_prev, float* h, int rows,
-                          int H, int n) {
+void gru_cell_forward_ref(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev,
+                          float* h, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {
       float* gi = gates + size_t(b) * 3 * H + k;
       float* hi = hh + size_t(b) * 3 * H + k;
       for (int gate = 0; gate < 3; gate++) hi[gate * H] += b_hh[gate * H + k];
-      const float r = sigmoid_ref(gi[0] + hi[0]), z = sigmoid_ref(gi[H] + hi[H]);
-      const float nv = std::tanh(gi[2 * H] + r * hi[2 * H]);
+      const float r = sigmoid_ref(gi[0] + b_ih[k] + hi[0]), z = sigmoid_ref(gi[H] + b_ih[H + k] + hi[H]);
+      const float nv = std::tanh(gi[2 * H] + b_ih[2 * H + k] + r * hi[2 * H]);
       gi[0] = r, gi[H] = z, gi[2 * H] = nv;
       const size_t j = size_t(b) * H + k;
       h[j] = (1.0f - z) * nv + z * h_prev[j];
     }
 }
 
-void gru_cell_backward_ref(float* dgi, float* dgh, float* dh, const float* gates, const float* hh,
-                           const float* h_prev, int rows, int H, int n) {
+void gru_cell_backward_ref(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
+                           const float* hh, const float* h_prev, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {
       const float* gi = gates + size_t(b) * 3 * H + k;
@@ -206,6 +217,17 @@ void gru_cell_backward_ref(float* dgi, float* dgh, float* dh, const float* gates
       di[2 * H] = dn;
       dg[2 * H] = dn * r;
       dh[j] = d * z;
+    }
+  // The bias gradients: each unit's sum over rows, then added in.
+  for (int k = 0; k < n; k++)
+    for (int gate = 0; gate < 3; gate++) {
+      float sum_i = 0.0f, sum_h = 0.0f;
+      for (int b = 0; b < rows; b++) {
+        sum_i += dgi[size_t(b) * 3 * H + gate * H + k];
+        sum_h += dgh[size_t(b) * 3 * H + gate * H + k];
+      }
+      db_ih[gate * H + k] += sum_i;
+      db_hh[gate * H + k] += sum_h;
     }
 }
 

@@ -64,11 +64,13 @@ TEST_CASE("lstm_cell_forward and lstm_cell_backward match their twins") {
       const size_t gates_n = size_t(s.rows) * 4 * s.H, state_n = size_t(s.rows) * s.H;
       std::vector<float> gates = random_vector(gates_n, rng, -6, 6), c_prev = random_vector(state_n, rng, -2, 2);
       std::vector<float> c = random_vector(state_n, rng, -1, 1), h = random_vector(state_n, rng, -1, 1);
+      const std::vector<float> b_ih = random_vector(size_t(4) * s.H, rng, -1, 1);
+      const std::vector<float> b_hh = random_vector(size_t(4) * s.H, rng, -1, 1);
       auto gates_ref = gates, c_ref = c, h_ref = h;
-      nn::lstm_cell_forward(gates.data() + s.u0, c_prev.data() + s.u0, c.data() + s.u0, h.data() + s.u0, s.rows,
-                            s.H, s.n);
-      nn::lstm_cell_forward_ref(gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0,
-                                h_ref.data() + s.u0, s.rows, s.H, s.n);
+      nn::lstm_cell_forward(gates.data() + s.u0, b_ih.data() + s.u0, b_hh.data() + s.u0, c_prev.data() + s.u0,
+                            c.data() + s.u0, h.data() + s.u0, s.rows, s.H, s.n);
+      nn::lstm_cell_forward_ref(gates_ref.data() + s.u0, b_ih.data() + s.u0, b_hh.data() + s.u0,
+                                c_prev.data() + s.u0, c_ref.data() + s.u0, h_ref.data() + s.u0, s.rows, s.H, s.n);
       check_same(gates, gates_ref, 4 * s.H, s);
       check_same(c, c_ref, s.H, s);
       check_same(h, h_ref, s.H, s);
@@ -76,14 +78,19 @@ TEST_CASE("lstm_cell_forward and lstm_cell_backward match their twins") {
       // Backward from the twin's forward, so both sides start from the same activations.
       std::vector<float> dgates = random_vector(gates_n, rng, -1, 1), dc = random_vector(state_n, rng, -1, 1);
       const std::vector<float> dh = random_vector(state_n, rng, -1, 1);
-      auto dgates_ref = dgates, dc_ref = dc;
-      nn::lstm_cell_backward(dgates.data() + s.u0, dc.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
-                             c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows, s.H, s.n);
-      nn::lstm_cell_backward_ref(dgates_ref.data() + s.u0, dc_ref.data() + s.u0, dh.data() + s.u0,
-                                 gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows,
-                                 s.H, s.n);
+      // The bias gradients hold earlier sums: the rows' are added to them.
+      std::vector<float> db_ih = random_vector(size_t(4) * s.H, rng, -1, 1), db_hh = random_vector(size_t(4) * s.H, rng, -1, 1);
+      auto dgates_ref = dgates, dc_ref = dc, db_ih_ref = db_ih, db_hh_ref = db_hh;
+      nn::lstm_cell_backward(dgates.data() + s.u0, db_ih.data() + s.u0, db_hh.data() + s.u0, dc.data() + s.u0,
+                             dh.data() + s.u0, gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0,
+                             s.rows, s.H, s.n);
+      nn::lstm_cell_backward_ref(dgates_ref.data() + s.u0, db_ih_ref.data() + s.u0, db_hh_ref.data() + s.u0,
+                                 dc_ref.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
+                                 c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows, s.H, s.n);
       check_same(dgates, dgates_ref, 4 * s.H, s);
       check_same(dc, dc_ref, s.H, s);
+      check_same(db_ih, db_ih_ref, 4 * s.H, s);
+      check_same(db_hh, db_hh_ref, 4 * s.H, s);
     }
   });
 }
@@ -95,13 +102,14 @@ TEST_CASE("gru_cell_forward and gru_cell_backward match their twins") {
       CAPTURE(s.rows); CAPTURE(s.H); CAPTURE(s.u0); CAPTURE(s.n);
       const size_t gates_n = size_t(s.rows) * 3 * s.H, state_n = size_t(s.rows) * s.H;
       std::vector<float> gates = random_vector(gates_n, rng, -4, 4), hh = random_vector(gates_n, rng, -3, 3);
+      const std::vector<float> b_ih = random_vector(size_t(3) * s.H, rng, -1, 1);
       const std::vector<float> b_hh = random_vector(size_t(3) * s.H, rng, -1, 1);
       const std::vector<float> h_prev = random_vector(state_n, rng, -1, 1);
       std::vector<float> h = random_vector(state_n, rng, -1, 1);
       auto gates_ref = gates, hh_ref = hh, h_ref = h;
-      nn::gru_cell_forward(gates.data() + s.u0, hh.data() + s.u0, b_hh.data() + s.u0, h_prev.data() + s.u0,
-                           h.data() + s.u0, s.rows, s.H, s.n);
-      nn::gru_cell_forward_ref(gates_ref.data() + s.u0, hh_ref.data() + s.u0, b_hh.data() + s.u0,
+      nn::gru_cell_forward(gates.data() + s.u0, hh.data() + s.u0, b_ih.data() + s.u0, b_hh.data() + s.u0,
+                           h_prev.data() + s.u0, h.data() + s.u0, s.rows, s.H, s.n);
+      nn::gru_cell_forward_ref(gates_ref.data() + s.u0, hh_ref.data() + s.u0, b_ih.data() + s.u0, b_hh.data() + s.u0,
                                h_prev.data() + s.u0, h_ref.data() + s.u0, s.rows, s.H, s.n);
       check_same(gates, gates_ref, 3 * s.H, s);
       check_same(hh, hh_ref, 3 * s.H, s);
@@ -109,14 +117,18 @@ TEST_CASE("gru_cell_forward and gru_cell_backward match their twins") {
 
       std::vector<float> dgi = random_vector(gates_n, rng, -1, 1), dgh = random_vector(gates_n, rng, -1, 1);
       std::vector<float> dh = random_vector(state_n, rng, -1, 1);
-      auto dgi_ref = dgi, dgh_ref = dgh, dh_ref = dh;
-      nn::gru_cell_backward(dgi.data() + s.u0, dgh.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
-                            hh_ref.data() + s.u0, h_prev.data() + s.u0, s.rows, s.H, s.n);
-      nn::gru_cell_backward_ref(dgi_ref.data() + s.u0, dgh_ref.data() + s.u0, dh_ref.data() + s.u0,
-                                gates_ref.data() + s.u0, hh_ref.data() + s.u0, h_prev.data() + s.u0, s.rows, s.H,
-                                s.n);
+      std::vector<float> db_ih = random_vector(size_t(3) * s.H, rng, -1, 1), db_hh = random_vector(size_t(3) * s.H, rng, -1, 1);
+      auto dgi_ref = dgi, dgh_ref = dgh, dh_ref = dh, db_ih_ref = db_ih, db_hh_ref = db_hh;
+      nn::gru_cell_backward(dgi.data() + s.u0, dgh.data() + s.u0, db_ih.data() + s.u0, db_hh.data() + s.u0,
+                            dh.data() + s.u0, gates_ref.data() + s.u0, hh_ref.data() + s.u0, h_prev.data() + s.u0,
+                            s.rows, s.H, s.n);
+      nn::gru_cell_backward_ref(dgi_ref.data() + s.u0, dgh_ref.data() + s.u0, db_ih_ref.data() + s.u0,
+                                db_hh_ref.data() + s.u0, dh_ref.data() + s.u0, gates_ref.data() + s.u0,
+                                hh_ref.data() + s.u0, h_prev.data() + s.u0, s.rows, s.H, s.n);
       check_same(dgi, dgi_ref, 3 * s.H, s);
       check_same(dgh, dgh_ref, 3 * s.H, s);
+      check_same(db_ih, db_ih_ref, 3 * s.H, s);
+      check_same(db_hh, db_hh_ref, 3 * s.H, s);
       check_same(dh, dh_ref, s.H, s);
     }
   });

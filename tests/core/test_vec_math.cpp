@@ -5,6 +5,7 @@
 
 #include <cfloat>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -96,6 +97,25 @@ TEST_CASE("vec_exp is within a few ulp of exp over the float range") {
     CHECK(apply(nn::vec_exp, 0.0f) == 1.0f);
     CHECK(std::isnan(apply(nn::vec_exp, kNaN)));
   });
+}
+
+TEST_CASE("vec_exp gives the same bits on every FMA backend, denormal and overflowing results included") {
+  // AVX-512 scales by 2^n in one instruction (vscalefps), AVX2 in two exact steps: the same
+  // correctly rounded product either way.
+  std::vector<float> x = sample_inputs(110.0f);
+  std::vector<std::vector<float>> results;
+  for (nn::SimdBackend b : {nn::SimdBackend::Avx2Fma, nn::SimdBackend::Avx512}) {
+    nn::SimdBackend saved = nn::simd_backend();
+    if (!nn::simd_set_backend(b)) continue;
+    results.emplace_back(x.size());
+    nn::vec_exp(results.back().data(), x.data(), int(x.size()));
+    nn::simd_set_backend(saved);
+  }
+  for (size_t r = 1; r < results.size(); r++)
+    for (size_t i = 0; i < x.size(); i++) {
+      CAPTURE(x[i]);
+      REQUIRE(std::memcmp(&results[r][i], &results[0][i], sizeof(float)) == 0);
+    }
 }
 
 TEST_CASE("vec_tanh is within a few ulp of tanh and saturates to +-1") {

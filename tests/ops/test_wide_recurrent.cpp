@@ -40,17 +40,13 @@ std::vector<float> reference_outputs(const Layer& l) {
   for (int t = 0; t < T; t++) {
     float* h_prev = h.data() + t * B * H;
     nn::gemm_ref(false, true, B, G, C, 1.0f, l.x.data() + t * B * C, C, l.w_ih.data(), C, 0.0f, gates.data(), G);
-    for (int b = 0; b < B; b++)
-      for (int j = 0; j < G; j++) gates[b * G + j] += l.b_ih[j];
     if (l.gates == 4) {
-      for (int b = 0; b < B; b++)
-        for (int j = 0; j < G; j++) gates[b * G + j] += l.b_hh[j];
       nn::gemm_ref(false, true, B, G, H, 1.0f, h_prev, H, l.w_hh.data(), H, 1.0f, gates.data(), G);
-      nn::lstm_cell_forward_ref(gates.data(), c.data() + t * B * H, c.data() + (t + 1) * B * H, h_prev + B * H, B,
-                                H, H);
+      nn::lstm_cell_forward_ref(gates.data(), l.b_ih.data(), l.b_hh.data(), c.data() + t * B * H,
+                                c.data() + (t + 1) * B * H, h_prev + B * H, B, H, H);
     } else {
       nn::gemm_ref(false, true, B, G, H, 1.0f, h_prev, H, l.w_hh.data(), H, 0.0f, hh.data(), G);
-      nn::gru_cell_forward_ref(gates.data(), hh.data(), l.b_hh.data(), h_prev, h_prev + B * H, B, H, H);
+      nn::gru_cell_forward_ref(gates.data(), hh.data(), l.b_ih.data(), l.b_hh.data(), h_prev, h_prev + B * H, B, H, H);
     }
   }
   return {h.begin() + B * H, h.end()};

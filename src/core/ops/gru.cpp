@@ -1,7 +1,6 @@
 #include "core/ops/gru.h"
 
 #include "core/gemm.h"
-#include "core/ops/linear.h"
 #include "core/vec.h"
 
 namespace nn {
@@ -33,7 +32,6 @@ void gru_forward(GruCache cache, GruParams p, const float* x, const float* h0, i
 void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H) {
   const int G = 3 * H;
   state_init(cache.h, h0, B * H);
-  bias_forward(cache.gates, p.b_ih, T * B, G);
   // W_hhᵀ by gate blocks, or as one block when the layer is too narrow to split (as in lstm.cpp).
   const bool by_gate = H >= 2 * gemm_panel_width();
   const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, by_gate ? H : G, by_gate ? 3 : 1, p.w_hh, H);
@@ -44,13 +42,13 @@ void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T,
     float* h = cache.h + (t + 1) * B * H;
     if (!by_gate) {
       gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
-      gru_cell_forward(gates, hh, p.b_hh, h_prev, h, B, H, H);
+      gru_cell_forward(gates, hh, p.b_ih, p.b_hh, h_prev, h, B, H, H);
       continue;
     }
     // Nearly all the time of a step: the three gate blocks of a share of units, then their cells.
     for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
       gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
-      gru_cell_forward(gates + u0, hh + u0, p.b_hh + u0, h_prev + u0, h + u0, B, H, u1 - u0);
+      gru_cell_forward(gates + u0, hh + u0, p.b_ih + u0, p.b_hh + u0, h_prev + u0, h + u0, B, H, u1 - u0);
     });
   }
 }
@@ -82,15 +80,14 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
       if (t + 1 < T) gemm_packed(false, B, u0, u1, 1.0f, dgh + (t + 1) * B * G, G, w_hh, 1.0f, dh_next, H);
       if (t < 0) return;
       if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
-      gru_cell_backward(dgi + t * B * G + u0, dgh + t * B * G + u0, dh_next + u0, cache.gates + t * B * G + u0,
-                        cache.hh + t * B * G + u0, cache.h + t * B * H + u0, B, H, u1 - u0);
+      gru_cell_backward(dgi + t * B * G + u0, dgh + t * B * G + u0, grad.b_ih + u0, grad.b_hh + u0, dh_next + u0,
+                        cache.gates + t * B * G + u0, cache.hh + t * B * G + u0, cache.h + t * B * H + u0, B, H,
+                        u1 - u0);
     });
   }
   state_add(din.dh0, dh_next, B * H);
   // Sums over steps: one gemm over all T*B rows. h's first T slots are every step's h_prev.
   gemm(true, false, G, H, T * B, 1.0f, dgh, G, cache.h, H, 1.0f, grad.w_hh, H);
-  bias_backward(grad.b_ih, dgi, T * B, G);
-  bias_backward(grad.b_hh, dgh, T * B, G);
 }
 
 }  // namespace nn

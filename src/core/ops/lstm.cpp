@@ -1,7 +1,6 @@
 #include "core/ops/lstm.h"
 
 #include "core/gemm.h"
-#include "core/ops/linear.h"
 #include "core/vec.h"
 
 namespace nn {
@@ -36,8 +35,6 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
   const int G = 4 * H;
   state_init(cache.h, h0, B * H);
   state_init(cache.c, c0, B * H);
-  bias_forward(cache.gates, p.b_ih, T * B, G);
-  bias_forward(cache.gates, p.b_hh, T * B, G);
   // W_hhᵀ by gate blocks, so that a share of units takes the same columns of every gate. A layer
   // too narrow to split (the next-word LSTM's 5 units) packs its 4H columns as one block instead:
   // one tile for all four gates rather than a nearly empty one per gate.
@@ -51,13 +48,13 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
     float* c = cache.c + (t + 1) * B * H;
     if (!by_gate) {
       gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
-      lstm_cell_forward(gates, c_prev, c, h, B, H, H);
+      lstm_cell_forward(gates, p.b_ih, p.b_hh, c_prev, c, h, B, H, H);
       continue;
     }
     // Nearly all the time of a step: the four gate blocks of a share of units, then their cells.
     for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
       gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
-      lstm_cell_forward(gates + u0, c_prev + u0, c + u0, h + u0, B, H, u1 - u0);
+      lstm_cell_forward(gates + u0, p.b_ih + u0, p.b_hh + u0, c_prev + u0, c + u0, h + u0, B, H, u1 - u0);
     });
   }
 }
@@ -92,8 +89,9 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
         gemm_packed(false, B, u0, u1, 1.0f, dgates + (t + 1) * B * G, G, w_hh, 0.0f, dh_next, H);
       if (t < 0) return;
       if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
-      lstm_cell_backward(dgates + t * B * G + u0, dc_next + u0, dh_next + u0, cache.gates + t * B * G + u0,
-                         cache.c + t * B * H + u0, cache.c + (t + 1) * B * H + u0, B, H, u1 - u0);
+      lstm_cell_backward(dgates + t * B * G + u0, grad.b_ih + u0, grad.b_hh + u0, dc_next + u0, dh_next + u0,
+                         cache.gates + t * B * G + u0, cache.c + t * B * H + u0, cache.c + (t + 1) * B * H + u0, B,
+                         H, u1 - u0);
     });
   }
   state_add(din.dh0, dh_next, B * H);
@@ -101,8 +99,6 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
   // The parameter gradients are sums over steps: one gemm over all T*B rows.
   // h (T+1, B, H) starts with h0, so its first T slots are the h_prev of every step.
   gemm(true, false, G, H, T * B, 1.0f, dgates, G, cache.h, H, 1.0f, grad.w_hh, H);
-  bias_backward(grad.b_ih, dgates, T * B, G);
-  bias_backward(grad.b_hh, dgates, T * B, G);
 }
 
 }  // namespace nn
