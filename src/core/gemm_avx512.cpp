@@ -8,7 +8,7 @@ namespace nn {
 // 32 zmm registers; 16 independent FMA chains cover the latency of 2 FMA units. 8 rows divide the
 // batch sizes, and 32 columns match the widest panel the packed recurrent layers are sized for.
 const GemmKernel& gemm_kernel_avx512() {
-  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Avx512, 8, 2, simd::Avx2Fma>();
+  static constexpr GemmKernel kernel = gemm_detail::make_kernel<simd::Avx512, 8, 2, simd::Avx2Fma, 64>();
   return kernel;
 }
 

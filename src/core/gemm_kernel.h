@@ -26,6 +26,18 @@ struct GemmKernel {
   // tile at the right edge of C spends FMAs only on the vectors it has. beta == 0 never reads c.
   void (*micro[kMaxTileVectors + 1])(int k, const float* a, const float* b, float alpha, float beta, float* c,
                                      int ldc, int m, int n);
+  // Products of at most this many rows (a multiple of nr) against a wider op(B) are formed
+  // transposed with op(B) read in place (gemm.cpp), through micro_in_place; 0 where that does not
+  // pay (measured: with AVX2's 24-wide panels and with wasm's unfused arithmetic, packing op(B)
+  // costs little next to the product).
+  int in_place_max_rows;
+  // micro[] with A read where it is: element (i, p) of the tile at a[i * row_step + p * k_step]
+  // (row_step 1 for a transposed A). Rows past m are never read.
+  void (*micro_in_place[kMaxTileVectors + 1])(int k, const float* a, int row_step, int k_step, const float* b,
+                                              float alpha, float beta, float* c, int ldc, int m, int n);
+  // C(m,n) = alpha * Tᵀ + beta * C for T (n,m) with row stride ldt, each element with the
+  // micro-kernel's arithmetic (store_scaled): a transposed product put in place.
+  void (*add_transposed)(float alpha, const float* t, int ldt, int m, int n, float beta, float* c, int ldc);
   // The whole product, for one too small to repay packing (K at most one slice): A and B are read
   // where they are, and every element gets the micro-kernel's arithmetic, so the result is the
   // same bit for bit.
@@ -139,13 +151,30 @@ template <class S>
     S::store_partial(c, beta == 0.0f ? r : S::fmadd(vb, S::load_partial(c, cols), r), cols);
 }
 
+// The tile of C in registers stored: c = alpha * acc + beta * c over its m rows and n columns.
+template <class S, int MR, int NV>
+[[gnu::always_inline]] inline void store_tile(const typename S::V (&acc)[MR][NV], float alpha, float beta, float* c,
+                                              int ldc, int m, int n) {
+  constexpr int L = S::kLanes;
+  const typename S::V va = S::set1(alpha), vb = S::set1(beta);
+  if (m == MR && n == NV * L) {
+    for (int i = 0; i < MR; i++)
+      for (int j = 0; j < NV; j++) store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, L);
+    return;
+  }
+  // An edge tile stores only its m rows and n columns.
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < NV && j * L < n; j++)
+      store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, n - j * L < L ? n - j * L : L);
+}
+
 // Nearly all the time of a GEMM is spent in this loop: MR x NV vectors of C stay in registers
 // while k runs, each step one broadcast of A per row and one load of B per vector. The B panel is
 // NR floats wide; an edge tile uses its first NV vectors.
 template <class S, int MR, int NV, int NR>
 void micro(int k, const float* a, const float* b, float alpha, float beta, float* c, int ldc, int m, int n) {
   using V = typename S::V;
-  constexpr int L = S::kLanes, NC = NV * L;
+  constexpr int L = S::kLanes;
   V acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
@@ -162,16 +191,58 @@ void micro(int k, const float* a, const float* b, float alpha, float beta, float
       for (int j = 0; j < NV; j++) acc[i][j] = S::fmadd(ai, bv[j], acc[i][j]);
     }
   }
-  V va = S::set1(alpha), vb = S::set1(beta);
-  if (m == MR && n == NC) {
-    for (int i = 0; i < MR; i++)
-      for (int j = 0; j < NV; j++) store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, L);
-    return;
+  store_tile<S, MR, NV>(acc, alpha, beta, c, ldc, m, n);
+}
+
+// micro() with A in place: the same sums in the same order, so the same bits. Rows past m read
+// row m-1 (valid memory) and are not stored.
+template <class S, int MR, int NV, int NR>
+void micro_in_place(int k, const float* a, int row_step, int k_step, const float* b, float alpha, float beta,
+                    float* c, int ldc, int m, int n) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  const float* rows[MR];
+  for (int i = 0; i < MR; i++) rows[i] = a + size_t(i < m ? i : m - 1) * size_t(row_step);
+  V acc[MR][NV];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++)
+#pragma GCC unroll 16
+    for (int j = 0; j < NV; j++) acc[i][j] = S::zero();
+  size_t offset = 0;
+  for (int p = 0; p < k; p++, offset += size_t(k_step), b += NR) {
+    V bv[NV];
+#pragma GCC unroll 16
+    for (int j = 0; j < NV; j++) bv[j] = S::load(b + j * L);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      V ai = S::set1(rows[i][offset]);
+#pragma GCC unroll 16
+      for (int j = 0; j < NV; j++) acc[i][j] = S::fmadd(ai, bv[j], acc[i][j]);
+    }
   }
-  // An edge tile stores only its m rows and n columns.
-  for (int i = 0; i < m; i++)
-    for (int j = 0; j < NV && j * L < n; j++)
-      store_scaled<S>(c + i * ldc + j * L, acc[i][j], va, vb, beta, n - j * L < L ? n - j * L : L);
+  store_tile<S, MR, NV>(acc, alpha, beta, c, ldc, m, n);
+}
+
+// L x L blocks of T are transposed in registers and stored into C's rows; edge blocks load and
+// store only their rows and columns.
+template <class S>
+void add_transposed(float alpha, const float* t, int ldt, int m, int n, float beta, float* c, int ldc) {
+  using V = typename S::V;
+  constexpr int L = S::kLanes;
+  const V va = S::set1(alpha), vb = S::set1(beta);
+  for (int j0 = 0; j0 < n; j0 += L) {
+    const int cols = n - j0 < L ? n - j0 : L;
+    for (int i0 = 0; i0 < m; i0 += L) {
+      const int rows = m - i0 < L ? m - i0 : L;
+      V block[L];  // block[jj] lane ii = T(j0 + jj, i0 + ii) = element (i0 + ii, j0 + jj) of the sum
+      for (int jj = 0; jj < L; jj++) {
+        const float* src = t + size_t(j0 + jj) * ldt + i0;
+        block[jj] = jj >= cols ? S::zero() : rows == L ? S::load(src) : S::load_partial(src, rows);
+      }
+      S::transpose(block);
+      for (int ii = 0; ii < rows; ii++) store_scaled<S>(c + size_t(i0 + ii) * ldc + j0, block[ii], va, vb, beta, cols);
+    }
+  }
 }
 
 // R rows of C at a time: R independent FMA chains over k, in the order micro() sums them. A's
@@ -225,16 +296,22 @@ void small(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const f
   }
 }
 
-template <class S, int MR, int NV, class P = S>
+template <class S, int MR, int NV, class P = S, int InPlaceMaxRows = 0>
 constexpr GemmKernel make_kernel() {
   static_assert(NV >= 2 && NV <= kMaxTileVectors, "micro[] holds 1..kMaxTileVectors vectors");
   constexpr int NR = NV * S::kLanes;
+  static_assert(InPlaceMaxRows % NR == 0, "whole panels");
+  constexpr bool in_place = InPlaceMaxRows > 0;
   return {MR,
           NR,
           S::kLanes,
           pack_a<P, MR>,
           pack_b<S, NR>,
           {nullptr, micro<S, MR, 1, NR>, micro<S, MR, 2, NR>, NV > 2 ? micro<S, MR, NV, NR> : nullptr},
+          InPlaceMaxRows,
+          {nullptr, in_place ? micro_in_place<S, MR, 1, NR> : nullptr, in_place ? micro_in_place<S, MR, 2, NR> : nullptr,
+           in_place && NV > 2 ? micro_in_place<S, MR, NV, NR> : nullptr},
+          add_transposed<S>,
           small<S>};
 }
 

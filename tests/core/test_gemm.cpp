@@ -148,6 +148,21 @@ TEST_CASE("gemm matches Eigen past the cache blocks (K > KC, M > MC)") {
   });
 }
 
+TEST_CASE("gemm matches Eigen for a batch against wide weights (formed transposed, the weights read in place)") {
+  // Batches of whole panels against layers of every edge width, K past one slice, both forms of
+  // the weights (y = x·Wᵀ and dx = dy·W), padded and unaligned; on backends without the in-place
+  // path these run the direct product.
+  for_each_backend([] {
+    for (bool tb : {false, true})
+      for (int M : {32, 64})
+        for (int N : {65, 100, 150, 203})
+          for (int K : {30, 150, 784}) {
+            CHECK_GEMM_CASE(nn::gemm, (Case{false, tb, M, N, K}), unsigned(M + N + K));
+            CHECK_GEMM_CASE(nn::gemm, (Case{false, tb, M, N, K, 3, 1, 2, 1, 2, 3, -0.75f, 0.0f}), unsigned(N + K));
+          }
+  });
+}
+
 TEST_CASE("gemm with beta == 0 never reads C") {
   for_each_backend([] {
     const int M = 13, N = 37, K = 20;
@@ -162,6 +177,11 @@ TEST_CASE("gemm with beta == 0 never reads C") {
     std::vector<float> dy(Kw * Mw, 0.5f), x(Kw * Nw, 0.25f), dw(Mw * Nw, std::numeric_limits<float>::quiet_NaN());
     nn::gemm(true, false, Mw, Nw, Kw, 2.0f, dy.data(), Mw, x.data(), Nw, 0.0f, dw.data(), Nw);
     for (float c : dw) REQUIRE(c == doctest::Approx(2.0f * Kw * 0.125f));
+    // A batch against wide weights, which gemm may form transposed and put in place.
+    const int Mb = 32, Nb = 70, Kb = 300;
+    std::vector<float> xb(Mb * Kb, 0.5f), w(Nb * Kb, 0.25f), y(Mb * Nb, std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(false, true, Mb, Nb, Kb, 2.0f, xb.data(), Kb, w.data(), Kb, 0.0f, y.data(), Nb);
+    for (float c : y) REQUIRE(c == doctest::Approx(2.0f * Kb * 0.125f));
   });
 }
 
@@ -176,7 +196,8 @@ TEST_CASE("gemm with K == 0 or alpha == 0 scales C by beta") {
 TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
   // Shapes above the parallel threshold: wide C (split by columns), tall C (split by rows), and
   // one in between, split one way or the other depending on the backend's tile.
-  const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {false, false, 45, 130, 900}};
+  const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {false, false, 45, 130, 900},
+                         {false, true, 64, 150, 784}, {false, false, 32, 203, 150}};
   for_each_backend([&] {
     for (const Case& t : shapes) {
       CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K);
@@ -236,7 +257,8 @@ TEST_CASE("each SIMD backend's gemm equals the scalar backend's within tolerance
 TEST_CASE("gemm_packed equals gemm bit for bit, over the whole width or any split of the panels") {
   // K past one KC slice, N not a whole number of panels, both forms of B and of A; one block of
   // columns, or three (a GRU's gates) of which every call takes the same columns.
-  const Case shapes[] = {{false, true, 32, 128, 128}, {false, false, 32, 128, 512}, {true, true, 7, 50, 300},
+  const Case shapes[] = {{false, true, 32, 128, 128}, {false, false, 32, 128, 512}, {false, true, 64, 150, 784},
+                         {false, false, 64, 37, 300}, {true, true, 7, 50, 300},
                          {false, true, 5, 3, 1}, {true, false, 20, 9, 12}, {false, false, 6, 5, 20},
                          {true, true, 9, 13, 7}};  // the last three small enough to run unpacked
   for_each_backend([&] {
