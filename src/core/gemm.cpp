@@ -123,10 +123,13 @@ void scale_c(float beta, float* C, int ldc, int M, int N) {
 // a large op(B) (a batch against a layer's weights): Cᵀ = op(B)ᵀ · op(A)ᵀ with op(B) read in place
 // by the micro-kernel and only op(A), the small operand, packed. Each K slice's sums go into C as
 // gemm_blocked puts them (alpha, and beta on the first slice only), so every element gets the
-// bits the direct product gives it. T holds the slice's rows [j0, j1) of Cᵀ, M floats apart.
+// bits the direct product gives it. T holds rows [j0, j1) of Cᵀ, M floats apart: one slice's sums,
+// or with alpha 1 and beta 0 (a layer's forward) all of them, added up in T as they would be in C
+// and put in once at the end (scaling by 1 is exact).
 void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, int j1, float* T) {
   float* packed = pack_buffers().b;
   const int kc_step = k_slice_step(g.K);
+  const bool sum_in_t = g.alpha == 1.0f && g.beta == 0.0f;
   // op(B)ᵀ (N, K): element (j, p) is B[j * ldb + p] when B is stored transposed, else B[p * ldb + j].
   const int row_step = g.trans_b ? g.ldb : 1, k_step = g.trans_b ? 1 : g.ldb;
   for (int pc = 0; pc < g.K; pc += kc_step) {
@@ -134,16 +137,19 @@ void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, i
     // op(A)ᵀ's slice (kc, M) as the right-hand side: A, stored (M, K), is a transposed one.
     kr.pack_b(packed, g.A + pc, g.lda, true, kc, g.M);
     const float* b_slice = g.B + size_t(pc) * k_step;
+    const float t_beta = sum_in_t && pc > 0 ? 1.0f : 0.0f;
     for (int ir = j0; ir < j1; ir += kr.mr) {
       const float* a = b_slice + size_t(ir) * row_step;
       const int m = std::min(kr.mr, j1 - ir);
       for (int jr = 0; jr < g.M; jr += kr.nr) {
         const int n = std::min(kr.nr, g.M - jr);
-        kr.micro_in_place[(n + kr.lanes - 1) / kr.lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, 0.0f,
+        kr.micro_in_place[(n + kr.lanes - 1) / kr.lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta,
                                                          T + size_t(ir) * g.M + jr, g.M, m, n);
       }
     }
-    kr.add_transposed(g.alpha, T + size_t(j0) * g.M, g.M, g.M, j1 - j0, pc == 0 ? g.beta : 1.0f, g.C + j0, g.ldc);
+    if (!sum_in_t || pc + kc == g.K)
+      kr.add_transposed(g.alpha, T + size_t(j0) * g.M, g.M, g.M, j1 - j0, pc == 0 || sum_in_t ? g.beta : 1.0f,
+                        g.C + j0, g.ldc);
   }
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "core/gemm.h"
@@ -263,27 +264,28 @@ TEST_CASE("gemm_packed equals gemm bit for bit, over the whole width or any spli
                          {true, true, 9, 13, 7}};  // the last three small enough to run unpacked
   for_each_backend([&] {
     for (const Case& t : shapes)
-      for (int groups : {1, 3}) {
-        CAPTURE(t.ta); CAPTURE(t.tb); CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K); CAPTURE(groups);
-        const int width = groups * t.N;
-        std::mt19937 rng(11);
-        std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-        std::vector<float> A(size_t(t.M) * t.K), B(size_t(t.K) * width), C0(size_t(t.M) * width);
-        for (float& x : A) x = u(rng);
-        for (float& x : B) x = u(rng);
-        for (float& x : C0) x = u(rng);
-        const int lda = t.ta ? t.M : t.K, ldb = t.tb ? t.K : width;
-        std::vector<float> expected = C0;
-        nn::gemm(t.ta, t.tb, t.M, width, t.K, 0.5f, A.data(), lda, B.data(), ldb, 1.0f, expected.data(), width);
-        std::vector<float> packed(nn::gemm_packed_b_floats(t.K, t.N, groups));
-        const nn::PackedB pb = nn::gemm_pack_b(packed.data(), t.tb, t.K, t.N, groups, B.data(), ldb);
-        for (int split = 0; split <= t.N; split += pb.nr) {
-          CAPTURE(split);
-          std::vector<float> C = C0;
-          nn::gemm_packed(t.ta, t.M, 0, split, 0.5f, A.data(), lda, pb, 1.0f, C.data(), width);
-          nn::gemm_packed(t.ta, t.M, split, t.N, 0.5f, A.data(), lda, pb, 1.0f, C.data(), width);
-          CHECK(std::memcmp(C.data(), expected.data(), sizeof(float) * C.size()) == 0);
+      for (int groups : {1, 3})
+        for (auto [alpha, beta] : {std::pair{0.5f, 1.0f}, std::pair{1.0f, 0.0f}}) {
+          CAPTURE(t.ta); CAPTURE(t.tb); CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K); CAPTURE(groups); CAPTURE(alpha);
+          const int width = groups * t.N;
+          std::mt19937 rng(11);
+          std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+          std::vector<float> A(size_t(t.M) * t.K), B(size_t(t.K) * width), C0(size_t(t.M) * width);
+          for (float& x : A) x = u(rng);
+          for (float& x : B) x = u(rng);
+          for (float& x : C0) x = u(rng);
+          const int lda = t.ta ? t.M : t.K, ldb = t.tb ? t.K : width;
+          std::vector<float> expected = C0;
+          nn::gemm(t.ta, t.tb, t.M, width, t.K, alpha, A.data(), lda, B.data(), ldb, beta, expected.data(), width);
+          std::vector<float> packed(nn::gemm_packed_b_floats(t.K, t.N, groups));
+          const nn::PackedB pb = nn::gemm_pack_b(packed.data(), t.tb, t.K, t.N, groups, B.data(), ldb);
+          for (int split = 0; split <= t.N; split += pb.nr) {
+            CAPTURE(split);
+            std::vector<float> C = C0;
+            nn::gemm_packed(t.ta, t.M, 0, split, alpha, A.data(), lda, pb, beta, C.data(), width);
+            nn::gemm_packed(t.ta, t.M, split, t.N, alpha, A.data(), lda, pb, beta, C.data(), width);
+            CHECK(std::memcmp(C.data(), expected.data(), sizeof(float) * C.size()) == 0);
+          }
         }
-      }
   });
 }
