@@ -9,7 +9,6 @@
 #include <cstring>
 #include <limits>
 #include <random>
-#include <utility>
 #include <vector>
 
 #include "core/gemm.h"
@@ -255,6 +254,10 @@ TEST_CASE("each SIMD backend's gemm equals the scalar backend's within tolerance
   nn::simd_set_backend(saved);
 }
 
+struct Scaling {
+  float alpha, beta;
+};
+
 TEST_CASE("gemm_packed equals gemm bit for bit, over the whole width or any split of the panels") {
   // K past one KC slice, N not a whole number of panels, both forms of B and of A; one block of
   // columns, or three (a GRU's gates) of which every call takes the same columns.
@@ -265,7 +268,8 @@ TEST_CASE("gemm_packed equals gemm bit for bit, over the whole width or any spli
   for_each_backend([&] {
     for (const Case& t : shapes)
       for (int groups : {1, 3})
-        for (auto [alpha, beta] : {std::pair{0.5f, 1.0f}, std::pair{1.0f, 0.0f}}) {
+        for (const Scaling scaling : {Scaling{0.5f, 1.0f}, Scaling{1.0f, 0.0f}}) {
+          const float alpha = scaling.alpha, beta = scaling.beta;
           CAPTURE(t.ta); CAPTURE(t.tb); CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K); CAPTURE(groups); CAPTURE(alpha);
           const int width = groups * t.N;
           std::mt19937 rng(11);
