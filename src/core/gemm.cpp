@@ -25,7 +25,6 @@ constexpr int kMC = 96, kKC = 256, kNC = 1024;
 // Below this many multiply-adds, packing costs more than it saves (the next-word LSTM's products
 // are a few hundred): the product runs unpacked (GemmKernel::small).
 constexpr double kSmallGemmMacs = 8192;
-
 static_assert(kSmallMaxK <= kKC, "a small product is one K slice, or its sums would be rounded differently");
 
 // Buffers of one thread, allocated on its first GEMM and reused by every later one: the packed
