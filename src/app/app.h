@@ -26,6 +26,7 @@ struct App {
   bool quit = false;
   long frame_count = 0;      // frames drawn
   long loop_count = 0;       // calls of frame(), drawn or not
+  double first_frame_ms = -1.0;  // in the page: performance.now() when the first frame was swapped
 
   // A frame is drawn only when the screen may have changed (see frame_due in app.cpp).
   int input_frames = 10;     // frames still to draw after input (the first ones settle the layout)

@@ -109,18 +109,32 @@ try {
     assert(await page.evaluate(() => crossOriginIsolated), 'page is not cross-origin isolated');
   });
 
+  // The lab stamps its first frame with performance.now(), so the figures are when the frame was
+  // swapped, not when this test happened to look. A browser just started spends most of a second
+  // on its own first page (fonts, the software GPU process); a person's browser is already running,
+  // which a second page in a context of its own (nothing cached) shows.
+  async function firstFrameMs(someone) {
+    const state = await waitForFrames(someone, 1);
+    assert(state.first_frame_ms > 0, `no first-frame time in ${JSON.stringify(state)}`);
+    return state.first_frame_ms;
+  }
+  await check('first frame is drawn', async () => {
+    const coldMs = await firstFrameMs(page);
+    await waitForFrames(page, 10);
+    const otherContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const other = await otherContext.newPage();
+    await other.goto(url);
+    const runningMs = await firstFrameMs(other);
+    await otherContext.close();
+    return `first frame ${runningMs.toFixed(0)} ms after navigation in a running browser, ` +
+           `${coldMs.toFixed(0)} ms in one just started`;
+  });
+
   await check('lab.wasm is under 1.5 MB gzipped', async () => {
     const bytes = Buffer.from(await (await fetch(new URL('lab.wasm', url))).arrayBuffer());
     const gzipped = zlib.gzipSync(bytes, { level: 9 }).length;
     assert(gzipped < kMaxWasmGzipBytes, `lab.wasm is ${gzipped} bytes gzipped`);
     return `${(bytes.length / 1e6).toFixed(2)} MB, ${(gzipped / 1e6).toFixed(2)} MB gzipped`;
-  });
-
-  await check('first frame is drawn', async () => {
-    await waitForFrames(page, 1);
-    const firstFrameMs = await page.evaluate(() => performance.now());
-    await waitForFrames(page, 10);
-    return `first frame seen ${firstFrameMs.toFixed(0)} ms after navigation`;
   });
 
   await check('the lab shell is on screen (canvas not blank)', async () => screenshotStats(page, 'lab-start'));
