@@ -2,8 +2,9 @@
 """Side-by-side benchmark: the demos' workloads in nnlab, PyTorch and TensorFlow.js, on this machine.
 
 Every workload runs in every runner that exists here, each run a separate process timed by itself
-(training steps only, after untimed warm-up steps); a run is repeated and the median kept. Peak
-memory is each process's maximum resident set size (GNU time). Prints a table and writes JSON.
+(training steps only, after untimed warm-up steps); the runs go in rounds of every runner, and each
+runner's median is kept. Peak memory is each process's maximum resident set size (GNU time). Prints
+a table, the ratios, which speed goals were reached, and writes JSON.
 
     bench/run.sh                       (installs the peers, builds nnlab, then runs this)
     bench/run.py [--repeats 3] [--only W2A,W3A] [--runners nnlab-native-1t,pytorch-1t] [--quick]
@@ -60,6 +61,11 @@ STEPS = {  # runner family -> workload -> steps (W1 is always 500 epochs)
     "tfjs-wasm": {"W2A": 15, "W2B": 6, "W3A": 60, "W3B": 150},
     "tfjs-cpu": {"W2A": 4, "W2B": 2, "W3A": 20, "W3B": 50},
 }
+
+
+def steps_for(family, workload, quick):
+    steps = STEPS[family].get(workload, 0)
+    return max(2, steps // 3) if quick else steps
 
 
 def nnlab_args(workload, steps):
@@ -167,6 +173,39 @@ def step_ms(workload, result):
     return 1000.0 * units / value
 
 
+# The speed goals the lab holds itself to (issue 6), checked against one run's figures: (what,
+# workloads, the ratio's label or a function of the workload's rows, the least it may be).
+GOALS = [
+    ("native vs PyTorch+OpenBLAS, 1 thread", ["W1"], "nnlab-native-1t vs pytorch-1t", 100),
+    ("native vs PyTorch+OpenBLAS, 2 threads", ["W1"], "nnlab-native-2t vs pytorch-2t", 100),
+    ("native vs PyTorch+OpenBLAS, 1 thread", ["W2A", "W2B", "W3A", "W3B"], "nnlab-native-1t vs pytorch-1t", 3),
+    ("native vs PyTorch+OpenBLAS, 2 threads", ["W2A", "W2B", "W3A", "W3B"], "nnlab-native-2t vs pytorch-2t", 3),
+    ("wasm vs TF.js wasm (SIMD, 1 thread), 1 thread", ["W1"], "nnlab-wasm-1t vs tfjs-wasm", 100),
+    ("wasm vs TF.js wasm (SIMD, 1 thread), 1 thread", ["W2A", "W2B", "W3A", "W3B"], "nnlab-wasm-1t vs tfjs-wasm", 10),
+    ("wasm 1 thread / native 1 thread", ["W2A", "W2B", "W3A", "W3B"], "wasm/native 1t", 0.6),
+    ("native 2 threads / 1 thread", ["W2B", "W3A", "W3B"], "native 2t/1t", 1.6),
+    ("PyTorch's peak memory / nnlab native's, 1 thread", ["W1", "W2A", "W2B", "W3A", "W3B"],
+     lambda rows: rows["pytorch-1t"]["peak_rss_mb"] / rows["nnlab-native-1t"]["peak_rss_mb"], 2),
+]
+
+
+def check_goals(report):
+    """Each goal's figure per workload, and whether it was reached; missing runners give None."""
+    checked = []
+    for what, workloads, figure, least in GOALS:
+        for workload in workloads:
+            entry = report["workloads"].get(workload)
+            if entry is None:
+                continue
+            try:
+                value = figure(entry["rows"]) if callable(figure) else entry["ratios"][figure]
+            except (KeyError, ZeroDivisionError):
+                value = None
+            checked.append({"goal": what, "workload": workload, "value": value, "at_least": least,
+                            "reached": value is not None and value >= least})
+    return checked
+
+
 def cpu_model():
     try:
         for line in open("/proc/cpuinfo"):
@@ -201,34 +240,49 @@ def main():
           flush=True)
     results = {}
     for workload in workloads:
+        runnable = []
         for name in chosen:
-            family, threads, build, env, missing = all_runners[name]
-            key = f"{workload}/{name}"
+            missing = all_runners[name][4]
             if missing:
-                results[key] = {"skipped": missing}
-                print(f"  {key:24s} skipped: {missing}", flush=True)
+                results[f"{workload}/{name}"] = {"skipped": missing}
+                print(f"  {workload + '/' + name:24s} skipped: {missing}", flush=True)
+            else:
+                runnable.append(name)
+        # Rounds, each running every runner once in a rotated order: a slow spell of a noisy
+        # machine (a neighbour on the host, a core that is slower for a while) then lands on every
+        # runner's samples rather than on all of one runner's.
+        samples = {name: [] for name in runnable}
+        peaks = {name: [] for name in runnable}
+        last, failed = {}, {}
+        for round_index in range(repeats):
+            turn = round_index % max(1, len(runnable))
+            for name in runnable[turn:] + runnable[:turn]:
+                if name in failed:
+                    continue
+                family, _, build, env, _ = all_runners[name]
+                try:
+                    last[name], peak, _ = run_once(build(workload, steps_for(family, workload, args.quick)), env,
+                                                   args.timeout)
+                    samples[name].append(step_ms(workload, last[name]))
+                    peaks[name].append(peak)
+                except (RuntimeError, subprocess.TimeoutExpired) as error:
+                    failed[name] = str(error)
+        for name in runnable:
+            key = f"{workload}/{name}"
+            if name in failed:
+                results[key] = {"failed": failed[name]}
+                print(f"  {key:24s} FAILED: {failed[name]}", flush=True)
                 continue
-            steps = STEPS[family].get(workload, 0)
-            if args.quick:
-                steps = max(2, steps // 3)
-            samples, peaks, last = [], [], None
-            try:
-                for _ in range(repeats):
-                    last, peak, _ = run_once(build(workload, steps), env, args.timeout)
-                    samples.append(step_ms(workload, last))
-                    peaks.append(peak)
-            except (RuntimeError, subprocess.TimeoutExpired) as error:
-                results[key] = {"failed": str(error)}
-                print(f"  {key:24s} FAILED: {error}", flush=True)
-                continue
-            ms = statistics.median(samples)
-            entry = {"ms_per_step": ms, "steps_per_s": 1000.0 / ms, "runs_ms_per_step": samples,
-                     "peak_rss_mb": statistics.median(peaks), "threads": threads, "steps": steps}
+            family, threads, _, _, _ = all_runners[name]
+            ms = statistics.median(samples[name])
+            entry = {"ms_per_step": ms, "steps_per_s": 1000.0 / ms, "runs_ms_per_step": samples[name],
+                     "peak_rss_mb": statistics.median(peaks[name]), "threads": threads,
+                     "steps": steps_for(family, workload, args.quick)}
             if WORKLOADS[workload][2] == "chars_per_s":
                 entry["chars_per_s"] = WORKLOADS[workload][3] * 1000.0 / ms
             for extra in ("simd", "backend", "blas", "torch"):
-                if extra in last:
-                    entry[extra] = last[extra]
+                if extra in last[name]:
+                    entry[extra] = last[name][extra]
             results[key] = entry
             print(f"  {key:24s} {ms:10.3f} ms/{WORKLOADS[workload][1]}  {entry['peak_rss_mb']:7.1f} MB", flush=True)
 
@@ -250,7 +304,8 @@ def main():
         native1, native2 = timed.get("nnlab-native-1t"), timed.get("nnlab-native-2t")
         if native1 and native2:
             ratios["native 2t/1t"] = native1["ms_per_step"] / native2["ms_per_step"]
-        report["workloads"][workload] = {"description": description, "ratios": ratios}
+        report["workloads"][workload] = {"description": description, "ratios": ratios,
+                                         "rows": {n: r for n, r in timed.items()}}
         print(f"{workload}: {description}")
         print(f"  {'runner':18s} {'ms/' + unit:>14s} {unit + 's/s':>14s} {'peak MB':>9s}")
         for name, r in rows.items():
@@ -261,6 +316,15 @@ def main():
         for label, ratio in ratios.items():
             print(f"  {label:38s} {ratio:8.2f}x")
         print()
+    report["goals"] = check_goals(report)
+    print("goals (one run on this machine; every one reported, reached or not)")
+    for g in report["goals"]:
+        value = "not measured" if g["value"] is None else f"{g['value']:8.2f}x"
+        verdict = "" if g["value"] is None else "reached" if g["reached"] else "NOT reached"
+        print(f"  {g['workload']:4s} {g['goal']:50s} {value:>12s}  (>= {g['at_least']}x) {verdict}")
+    print("  (GEMM against the FMA peak: `nnlab bench`; the page's first frame, size and frame rate: the"
+          " browser test, tests/e2e/)")
+    print()
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump(report, f, indent=1)

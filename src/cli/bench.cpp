@@ -1,6 +1,7 @@
 // `nnlab bench`: GEMM throughput at the shapes the demo layers use, per SIMD backend, as GFLOP/s
 // and as a fraction of the machine's peak. Speed is measured here, never asserted in tests.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/commands.h"
@@ -76,6 +78,42 @@ double measure_clock_ghz() {
     best = std::max(best, 2.0 * pairs / s * 1e-9);  // other load only slows it down
   }
   return best;
+}
+
+// Nanoseconds for a cache line to go from one thread to another and back (two threads taking
+// turns to bump a counter), the least every fork and join of the thread pool pays. Between two
+// cores of one chiplet it is tens of nanoseconds; two virtual cores on different chiplets (or
+// sockets) of the host take hundreds, and small products then gain little from a second thread.
+std::atomic<int> g_turn{0};
+
+double round_trip_sample_ns() {
+  constexpr int kRounds = 50000;
+  g_turn.store(0);
+  std::thread other([] {
+    for (int i = 0; i < kRounds; i++) {
+      while (g_turn.load(std::memory_order_acquire) != 2 * i + 1) {}
+      g_turn.store(2 * i + 2, std::memory_order_release);
+    }
+  });
+  auto t0 = std::chrono::steady_clock::now();
+  for (int i = 0; i < kRounds; i++) {
+    g_turn.store(2 * i + 1, std::memory_order_release);
+    while (g_turn.load(std::memory_order_acquire) != 2 * i + 2) {}
+  }
+  const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+  other.join();
+  return ns / kRounds;
+}
+
+// The host may move virtual cores between its chiplets: a few samples a little apart, sorted.
+std::vector<double> measure_round_trips_ns() {
+  std::vector<double> samples;
+  for (int i = 0; i < 5; i++) {
+    samples.push_back(round_trip_sample_ns());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::sort(samples.begin(), samples.end());
+  return samples;
 }
 
 double cpuinfo_mhz() {
@@ -213,6 +251,8 @@ int cmd_bench(int argc, char** argv) {
   const SimdBackend saved_backend = simd_backend();
   const int saved_threads = num_threads();
   const Clock clk{measure_clock_ghz(), cpuinfo_mhz()};
+  const std::vector<double> round_trips = measure_round_trips_ns();
+  const double round_trip_ns = round_trips[round_trips.size() / 2];
 
   std::vector<Result> results, scaling;
   set_num_threads(threads);
@@ -251,6 +291,9 @@ int cmd_bench(int argc, char** argv) {
               clk.ghz, clk.cpuinfo_mhz);
   std::printf("peak:  %s = %.1f GFLOP/s per core, every backend (AVX-512 passes it only with two 512-bit FMA units)\n",
               peak_formula, peak_gflops(clk, 1));
+  std::printf("threads: a cache line from one thread to the other and back in %.0f ns, median of 5 (%.0f-%.0f): the\n"
+              "         least each fork and join of the pool costs\n",
+              round_trip_ns, round_trips.front(), round_trips.back());
   print_table("layer products", results, clk);
   print_table("threads 1 vs 2", scaling, clk);
   if (json) {
@@ -258,8 +301,8 @@ int cmd_bench(int argc, char** argv) {
     char buf[256];
     std::snprintf(buf, sizeof(buf),
                   ", \"clock_ghz\": %.3f, \"clock_source\": \"measured: dependent xor+add chain\", "
-                  "\"cpuinfo_mhz\": %.1f, \"peak_gflops_per_core\": %.2f",
-                  clk.ghz, clk.cpuinfo_mhz, peak_gflops(clk, 1));
+                  "\"cpuinfo_mhz\": %.1f, \"peak_gflops_per_core\": %.2f, \"thread_round_trip_ns\": %.0f",
+                  clk.ghz, clk.cpuinfo_mhz, peak_gflops(clk, 1), round_trip_ns);
     out += buf;
     out += ", \"peak_formula\": \"" + std::string(peak_formula) + "\", \"gemm\": [";
     for (size_t i = 0; i < results.size(); i++) out += (i ? ", " : "") + result_json(results[i], clk);
