@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "app/embedded_files.h"
 #include "app/file_transfer.h"
@@ -13,6 +14,7 @@
 #include "app/local_store.h"
 #include "app/style.h"
 #include "app/ui_probe.h"
+#include "core/thread_pool.h"
 #include "data/file.h"
 #include "imgui.h"
 #include "imgui_impl_opengl3.h"
@@ -183,6 +185,10 @@ bool app_init(App& app, const AppOptions& options) {
   ImGui_ImplOpenGL3_Init("#version 300 es");
   if (!heatmap_renderer_init(app.heatmap_renderer)) return false;
   store_open();
+  // A training step's large products run on every core but one, which stays with the UI (and, in
+  // the page, with the browser drawing it). Set before any training starts, as the pool requires.
+  const int cores = int(std::thread::hardware_concurrency());
+  set_num_threads(std::max(1, cores - 1));
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "app/panels/widgets.h"
 #include "core/build_info.h"
 #include "core/simd.h"
+#include "core/thread_pool.h"
 
 namespace nn {
 
@@ -24,7 +25,7 @@ void about_panel(App& app) {
 #endif
   char version[64], threads[32], display[64], sdl[32], frame_rate[32];
   std::snprintf(version, sizeof version, "%s (%s, %s)", NNLAB_VERSION, NNLAB_GIT_REVISION, NNLAB_BUILD_TYPE);
-  std::snprintf(threads, sizeof threads, "%u", std::thread::hardware_concurrency());
+  std::snprintf(threads, sizeof threads, "%u, %d for training", std::thread::hardware_concurrency(), num_threads());
   const ImGuiIO& io = ImGui::GetIO();
   std::snprintf(display, sizeof display, "%.0f x %.0f, pixel ratio %.2f", io.DisplaySize.x, io.DisplaySize.y, app.pixel_ratio);
   SDL_version linked;
@@ -39,7 +40,7 @@ void about_panel(App& app) {
       "version", version,
       "platform", platform,
       "SIMD backend", simd_backend_name(simd_backend()),
-      "threads available", threads,
+      "threads", threads,
   };
   key_value_table("build", build, 4);
   section("RUNTIME");
