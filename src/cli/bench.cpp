@@ -86,19 +86,26 @@ double measure_clock_ghz() {
 // sockets) of the host take hundreds, and small products then gain little from a second thread.
 std::atomic<int> g_turn{0};
 
+// Spins until the counter reaches `value`, yielding now and then: with both threads on one core
+// (a single-core machine, or a process pinned to one) each turn then costs a switch, not a slice.
+void wait_for_turn(int value) {
+  for (int spins = 1; g_turn.load(std::memory_order_acquire) != value; spins++)
+    if (spins % 1024 == 0) std::this_thread::yield();
+}
+
 double round_trip_sample_ns() {
   constexpr int kRounds = 50000;
   g_turn.store(0);
   std::thread other([] {
     for (int i = 0; i < kRounds; i++) {
-      while (g_turn.load(std::memory_order_acquire) != 2 * i + 1) {}
+      wait_for_turn(2 * i + 1);
       g_turn.store(2 * i + 2, std::memory_order_release);
     }
   });
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < kRounds; i++) {
     g_turn.store(2 * i + 1, std::memory_order_release);
-    while (g_turn.load(std::memory_order_acquire) != 2 * i + 2) {}
+    wait_for_turn(2 * i + 2);
   }
   const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
   other.join();
