@@ -123,6 +123,7 @@ try {
     await waitForFrames(page, 10);
     const otherContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const other = await otherContext.newPage();
+    watch(other);  // its console errors and requests count as the first page's do
     await other.goto(url);
     const runningMs = await firstFrameMs(other);
     await otherContext.close();
