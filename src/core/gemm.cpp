@@ -29,7 +29,7 @@ static_assert(kSmallMaxK <= kKC, "a small product is one K slice, or its sums wo
 
 // Buffers of one thread, allocated on its first GEMM and reused by every later one: the packed
 // blocks, and the transposed products of weight gradients (grown to the largest one seen, in the
-// first training step).
+// first training step: the recurrent layers' gradients run on the calling thread).
 struct PackBuffers {
   float* a = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kMC * kKC));
   float* b = static_cast<float*>(std::aligned_alloc(64, sizeof(float) * kKC * kNC));
@@ -122,11 +122,10 @@ void scale_c(float beta, float* C, int ldc, int M, int N) {
 // a large op(B) (a batch against a layer's weights): Cᵀ = op(B)ᵀ · op(A)ᵀ with op(B) read in place
 // by the micro-kernel and only op(A), the small operand, packed. Each K slice's sums go into C as
 // gemm_blocked puts them (alpha, and beta on the first slice only), so every element gets the
-// bits the direct product gives it. T holds rows [j0, j1) of Cᵀ, M floats apart: one slice's sums,
-// or with alpha 1 and beta 0 (a layer's forward) all of them, added up in T as they would be in C
-// and put in once at the end (scaling by 1 is exact).
-void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, int j1, float* T) {
-  float* packed = pack_buffers().b;
+// bits the direct product gives it. T, (j1 - j0, M), holds one slice's sums, or with alpha 1 and
+// beta 0 (a layer's forward) all of them, added up in T as they would be in C and put in once at
+// the end (scaling by 1 is exact).
+void transposed_in_place_rows(const GemmKernel& kr, const GemmArgs& g, int j0, int j1, float* packed, float* T) {
   const int kc_step = k_slice_step(g.K);
   const bool sum_in_t = g.alpha == 1.0f && g.beta == 0.0f;
   // op(B)ᵀ (N, K): element (j, p) is B[j * ldb + p] when B is stored transposed, else B[p * ldb + j].
@@ -143,13 +142,23 @@ void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, i
       for (int jr = 0; jr < g.M; jr += kr.nr) {
         const int n = std::min(kr.nr, g.M - jr);
         kr.micro_in_place[(n + kr.lanes - 1) / kr.lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta,
-                                                         T + size_t(ir) * g.M + jr, g.M, m, n);
+                                                         T + size_t(ir - j0) * g.M + jr, g.M, m, n);
       }
     }
     if (!sum_in_t || pc + kc == g.K)
-      kr.add_transposed(g.alpha, T + size_t(j0) * g.M, g.M, g.M, j1 - j0, pc == 0 || sum_in_t ? g.beta : 1.0f,
-                        g.C + j0, g.ldc);
+      kr.add_transposed(g.alpha, T, g.M, g.M, j1 - j0, pc == 0 || sum_in_t ? g.beta : 1.0f, g.C + j0, g.ldc);
   }
+}
+
+// The packed slice of op(A)ᵀ (at most kKC x kMaxInPlaceRows) and T share the thread's B buffer, so
+// the product needs no buffer of its own: columns go through T as many at a time as fit.
+constexpr int kMaxInPlaceRows = 64;
+
+void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, int j1) {
+  float* packed = pack_buffers().b;
+  float* T = packed + size_t(kKC) * kMaxInPlaceRows;
+  const int rows_in_t = (kKC * kNC - kKC * kMaxInPlaceRows) / g.M / kr.mr * kr.mr;
+  for (int r0 = j0; r0 < j1; r0 += rows_in_t) transposed_in_place_rows(kr, g, r0, std::min(j1, r0 + rows_in_t), packed, T);
 }
 
 const GemmKernel& kernel_for(SimdBackend backend) {
@@ -197,21 +206,19 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
   const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
   ThreadPool& pool = default_thread_pool();
   const bool parallel = pool.num_threads() > 1 && 2.0 * M * N * K >= kGemmParallelMinFlops;
-  if (!trans_a && M <= kr.in_place_max_rows && M % kr.nr == 0 && N > M) {
+  static_assert(kMaxInPlaceRows * 2 <= kNC, "T must have room next to the packed slice");
+  if (!trans_a && M <= kr.in_place_max_rows && M <= kMaxInPlaceRows && M % kr.nr == 0 && N > M) {
     // A batch of rows against a layer's weights: packing op(B) would copy all the weights for the
     // use of a few row tiles. Formed transposed, the batch is the packed side, M wide: whole
     // panels only, or the micro-kernel would run below its full width. AVX-512, 12 weight
     // matrices in turn (from L3, as in a GAN step): 32x150x784 y=xWᵀ 90 -> 105 GFLOP/s, dx=dyW
     // 87 -> 103; 32x100x150 86 -> 99; 64x784x512 85 -> 93.
-    std::vector<float>& product = pack_buffers().transposed;
-    if (product.size() < size_t(N) * M) product.resize(size_t(N) * M);
-    float* T = product.data();
     if (!parallel) {
-      gemm_transposed_in_place(kr, g, 0, N, T);
+      gemm_transposed_in_place(kr, g, 0, N);
       return;
     }
     pool.parallel_for((N + kr.mr - 1) / kr.mr, [&](int t0, int t1) {
-      gemm_transposed_in_place(kr, g, t0 * kr.mr, std::min(N, t1 * kr.mr), T);
+      gemm_transposed_in_place(kr, g, t0 * kr.mr, std::min(N, t1 * kr.mr));
     });
     return;
   }

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/arena.h"
+#include "core/params.h"
 
 namespace nn {
 
@@ -36,9 +37,15 @@ struct OptimizerState {
 
 OptimizerState optimizer_state_make(OptimizerKind kind, std::size_t n);
 
-// One update of all n parameters w from gradients g. config.kind must be state.kind.
+// One update of all n parameters w from gradients g, on the calling thread. config.kind must be
+// state.kind.
 void optimizer_step(const OptimizerConfig& config, OptimizerState& state, float* w, const float* g,
                     std::size_t n);
+// One update of a whole model from its gradients, on the threads of the default pool: each updates
+// the rows of every tensor that it owns (owned_rows.h), the same elements for the same thread
+// count. Returns whether every parameter is finite after the update (checked in the same pass: an
+// infinite gradient turns weights into NaN with no trace in the loss yet).
+bool optimizer_step(const OptimizerConfig& config, OptimizerState& state, ParamStore& store);
 
 // ---- the update rules, for callers that hold their state themselves ----
 // torch.optim.SGD: w -= lr·g.

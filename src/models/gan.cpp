@@ -77,12 +77,6 @@ void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims
   if (m.last == MlpLast::Sigmoid) vec_sigmoid(acts.out, acts.out, B * m.out);
 }
 
-// dx (N, C) = dout (N, OC) · W (OC, C): a linear layer's backward without its weight gradient,
-// for the G step, which differentiates through D but must not spend two gemms on D's gradient.
-void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, 0.0f, dx, C);
-}
-
 // Each layer of either network sees one batch per step, so its gradients (and dx) are written
 // rather than added to: neither the gradients nor the activation gradients are zeroed first.
 void layer_backward(float* dx, const LinearParams* grad, const float* dout, LinearParams p,

@@ -162,8 +162,7 @@ Status charrnn_session_step(CharRnnSession& s) {
   charrnn_backward(s.model, s.acts);
   float norm = clip_grad_norm(params.grad.data(), n, kCharRnnClipNorm);
   if (!std::isfinite(norm)) return roll_back(s, "the gradient is not finite");
-  optimizer_step(s.options.optimizer, s.optim, params.value.data(), params.grad.data(), n);
-  if (!all_finite(params.value)) return roll_back(s, "the weights are not finite");
+  if (!optimizer_step(s.options.optimizer, s.optim, params)) return roll_back(s, "the weights are not finite");
   s.step++;
   s.train_bpc.push(float(s.step), float(loss / kLn2));
   return Status::success();

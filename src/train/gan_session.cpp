@@ -195,17 +195,15 @@ Status gan_session_step(GanSession& s) {
     // This first loss went through both networks as they are now: proof enough that they are
     // good to return to.
     if (k == 0 && (s.iteration % kSnapshotEvery == 0 || s.last_good.iteration < 0)) snapshot_take(s);
-    optimizer_step(opt, s.d_optim, m.d.value.data(), m.d.grad.data(), m.d.layout.size());
     // A finite loss does not prove the update sane: an infinite gradient turns weights into NaN
     // with no trace in the loss yet, so the weights are checked after every update.
-    if (!all_finite(m.d.value)) return diverge(s, "discriminator");
+    if (!optimizer_step(opt, s.d_optim, m.d)) return diverge(s, "discriminator");
   }
   gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
   float g_loss = gan_generator_gradient(m, s.run, s.run.z, c.batch, nullptr);
   if (!std::isfinite(g_loss)) return diverge(s, "generator");
   if (g_loss > kGanLossLimit) return diverge(s, "generator", "loss is far above any a learning GAN has");
-  optimizer_step(opt, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
-  if (!all_finite(m.g.value)) return diverge(s, "generator");
+  if (!optimizer_step(opt, s.g_optim, m.g)) return diverge(s, "generator");
   s.iteration++;
   float step = float(s.iteration);
   s.d_loss.push(step, stats.loss);

@@ -114,10 +114,9 @@ Status lenet_session_step(LenetSession& s) {
     copy_floats(s.good_moments, s.optim.moments);
     s.good_step = s.optim.step;
   }
-  optimizer_step(s.options.optimizer, s.optim, store.value.data(), store.grad.data(), store.layout.size());
   // ReLU and max pooling drop a NaN (NaN > 0 is false), so a broken weight can leave the loss
   // finite, and its gradient too; only the weights show it.
-  if (!all_finite(store.value)) return diverge(s);
+  if (!optimizer_step(s.options.optimizer, s.optim, store)) return diverge(s);
   s.iteration++;
   s.loss.push(float(s.iteration), loss);
   return Status::success();

@@ -107,9 +107,8 @@ Status nextword_session_step(NextWordSession& s) {
   if (!all_finite(m.params.grad)) return diverged(s, "a gradient is not finite");
   // These parameters passed: the state to come back to if the update below goes wrong.
   remember_good(s);
-  optimizer_step(s.options.optimizer, s.optim, m.params.value.data(), m.params.grad.data(),
-                 m.params.layout.size());
-  if (!all_finite(m.params.value)) return diverged(s, "an updated parameter is not finite");
+  if (!optimizer_step(s.options.optimizer, s.optim, m.params))
+    return diverged(s, "an updated parameter is not finite");
   s.epoch++;
   s.loss.push(float(s.epoch), loss);
   return Status::success();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -224,30 +225,63 @@ TEST_CASE("optim names and state slots") {
   CHECK(nn::optimizer_state_slots(nn::OptimizerKind::Adam) == 2);
 }
 
-TEST_CASE("optimizer_step on 2 threads equals 1 thread bit for bit, for every rule") {
-  // Large enough to be split (the chunks are 32K parameters), with a ragged end.
-  const std::size_t n = 100003;
-  std::vector<float> w0(n), g(n);
-  for (std::size_t i = 0; i < n; i++) {
-    w0[i] = std::sin(float(i)) * 0.5f;
-    g[i] = std::cos(float(i) * 0.7f);
-  }
+TEST_CASE("a model's update on 1, 2 and 3 threads equals the flat update bit for bit, for every rule") {
+  // Large enough to be split, with row counts that do not divide into the threads' blocks.
+  nn::ParamLayout layout;
+  layout.add("a.w", {150, 784});
+  layout.add("a.b", {150});
+  layout.add("b.w", {1, 100});
+  layout.add("b.b", {1});
+  layout.add("c.w", {333, 97});
+  const std::size_t n = layout.size();
+  std::vector<float> w0(n, 0.0f), g(n, 0.0f);
+  for (const nn::TensorSpec& t : layout.tensors())
+    for (std::size_t i = t.offset; i < t.offset + t.count; i++) {
+      w0[i] = std::sin(float(i)) * 0.5f;
+      g[i] = std::cos(float(i) * 0.7f);
+    }
   for (nn::OptimizerKind kind : {nn::OptimizerKind::Sgd, nn::OptimizerKind::Momentum, nn::OptimizerKind::Nesterov,
                                  nn::OptimizerKind::RmsProp, nn::OptimizerKind::Adam}) {
     CAPTURE(nn::optimizer_name(kind));
     nn::OptimizerConfig config;
     config.kind = kind;
     config.weight_decay = 1e-2;
-    std::vector<std::vector<float>> results;
-    for (int threads : {1, 2}) {
+    std::vector<float> flat = w0;
+    nn::OptimizerState flat_state = nn::optimizer_state_make(kind, n);
+    for (int step = 0; step < 3; step++) nn::optimizer_step(config, flat_state, flat.data(), g.data(), n);
+    REQUIRE(flat != w0);
+    for (int threads : {1, 2, 3}) {
+      CAPTURE(threads);
       nn::set_num_threads(threads);
-      std::vector<float> w = w0;
+      nn::ParamStore store(layout);
+      std::copy(w0.begin(), w0.end(), store.value.data());
+      std::copy(g.begin(), g.end(), store.grad.data());
       nn::OptimizerState state = nn::optimizer_state_make(kind, n);
-      for (int step = 0; step < 3; step++) nn::optimizer_step(config, state, w.data(), g.data(), n);
-      results.push_back(w);
+      for (int step = 0; step < 3; step++) CHECK(nn::optimizer_step(config, state, store));
+      CHECK(state.step == 3);
+      CHECK(std::memcmp(flat.data(), store.value.data(), sizeof(float) * n) == 0);
+      CHECK(std::memcmp(flat_state.moments.data(), state.moments.data(), sizeof(float) * state.moments.size()) == 0);
     }
     nn::set_num_threads(1);
-    CHECK(results[0] != w0);
-    CHECK(std::memcmp(results[0].data(), results[1].data(), sizeof(float) * n) == 0);
   }
+}
+
+TEST_CASE("a model's update reports a weight turned infinite, whichever thread updated it") {
+  nn::ParamLayout layout;
+  layout.add("w", {300, 300});
+  for (int threads : {1, 2}) {
+    for (std::size_t bad : {std::size_t(5), std::size_t(299 * 300 + 7)}) {
+      CAPTURE(threads); CAPTURE(bad);
+      nn::set_num_threads(threads);
+      nn::ParamStore store(layout);
+      nn::OptimizerConfig config;
+      config.kind = nn::OptimizerKind::Sgd;
+      nn::OptimizerState state = nn::optimizer_state_make(config.kind, layout.size());
+      CHECK(nn::optimizer_step(config, state, store));
+      store.grad.data()[bad] = -std::numeric_limits<float>::infinity();
+      CHECK_FALSE(nn::optimizer_step(config, state, store));
+      CHECK(std::isinf(store.value.data()[bad]));
+    }
+  }
+  nn::set_num_threads(1);
 }

@@ -1,7 +1,9 @@
 // Linear: against PyTorch (tests/fixtures/linear_cross_entropy.bin) and finite differences.
+#include <cmath>
 #include <vector>
 
 #include "core/ops/linear.h"
+#include "core/thread_pool.h"
 #include "testing.h"
 
 using namespace nn_test;
@@ -68,5 +70,42 @@ TEST_CASE("linear") {
     nn::linear_backward(nullptr, {dw.data(), nullptr}, dout.data(), {w.data(), nullptr}, x.data(),
                         N, C, OC);
     CHECK(dw[4] == doctest::Approx(dout[1] * x[1] + dout[3] * x[4]));
+  }
+}
+
+TEST_CASE("linear on several threads: forward and weight gradients bit for bit, dx to rounding") {
+  // A GAN's layer (150 units over 784 inputs, batch 32): large enough that its products split
+  // over the threads that own its rows; 150 rows do not divide into the owners' blocks of 16.
+  const int N = 32, C = 784, OC = 150;
+  Rng rng{24};
+  std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC), dout = rng.vector(N * OC);
+  const std::vector<float> dx0 = rng.vector(N * C);
+  struct Result {
+    std::vector<float> out, dx, dx_added, dw, db;
+  };
+  auto run = [&](int threads) {
+    nn::set_num_threads(threads);
+    Result r{std::vector<float>(N * OC), std::vector<float>(N * C, NAN), dx0, std::vector<float>(OC * C, NAN),
+             std::vector<float>(OC, NAN)};
+    nn::LinearParams p{w.data(), b.data()};
+    nn::linear_forward(r.out.data(), p, x.data(), N, C, OC);
+    nn::linear_backward_overwrite(r.dx.data(), {r.dw.data(), r.db.data()}, dout.data(), p, x.data(), N, C, OC);
+    std::vector<float> dw(OC * C, 0.0f), db(OC, 0.0f);
+    nn::linear_backward(r.dx_added.data(), {dw.data(), db.data()}, dout.data(), p, x.data(), N, C, OC);
+    nn::set_num_threads(1);
+    return r;
+  };
+  const Result one = run(1);
+  for (int i = 0; i < N * C; i++) REQUIRE(one.dx_added[i] - dx0[i] == doctest::Approx(one.dx[i]).epsilon(1e-4).scale(1.0));
+  for (int threads : {2, 3}) {
+    CAPTURE(threads);
+    const Result many = run(threads), again = run(threads);
+    CHECK(many.out == one.out);
+    CHECK(many.dw == one.dw);
+    CHECK(many.db == one.db);
+    check_close("dx", many.dx.data(), one.dx.data(), many.dx.size(), 1e-5, 1e-5);
+    check_close("dx added", many.dx_added.data(), one.dx_added.data(), many.dx.size(), 1e-5, 1e-5);
+    CHECK(again.dx == many.dx);  // the same bits for the same thread count
+    CHECK(again.dx_added == many.dx_added);
   }
 }

@@ -65,8 +65,7 @@ TEST_CASE("a char-RNN training step allocates nothing (LSTM and 2-layer GRU, 1 a
         nn::charrnn_forward(s.model, s.acts, s.inputs.data(), s.targets.data(), config.batch, config.seq);
         nn::charrnn_backward(s.model, s.acts);
         nn::clip_grad_norm(params.grad.data(), params.layout.size(), 5.0f);
-        nn::optimizer_step(s.options.optimizer, s.optim, params.value.data(), params.grad.data(),
-                           params.layout.size());
+        nn::optimizer_step(s.options.optimizer, s.optim, params);
       };
       step();  // first use: thread-local packing buffers and the pool's workers
       CHECK(allocations_in([&] {
@@ -92,10 +91,10 @@ TEST_CASE("a GAN training step allocates nothing (default and textbook models, 1
       auto step = [&] {
         nn::gan_sample_noise(s.run.z, std::size_t(B) * s.config.z_dim, s.rng);
         nn::gan_discriminator_gradient(m, s.run, s.real.data(), s.run.z, B);
-        nn::optimizer_step(options.optimizer, s.d_optim, m.d.value.data(), m.d.grad.data(), m.d.layout.size());
+        nn::optimizer_step(options.optimizer, s.d_optim, m.d);
         nn::gan_sample_noise(s.run.z, std::size_t(B) * s.config.z_dim, s.rng);
         nn::gan_generator_gradient(m, s.run, s.run.z, B, nullptr);
-        nn::optimizer_step(options.optimizer, s.g_optim, m.g.value.data(), m.g.grad.data(), m.g.layout.size());
+        nn::optimizer_step(options.optimizer, s.g_optim, m.g);
       };
       step();
       CHECK(allocations_in([&] {

@@ -2,29 +2,104 @@
 
 #include <cstring>
 
+#include "core/arena.h"
 #include "core/gemm.h"
+#include "core/owned_rows.h"
 #include "core/vec.h"
 
 namespace nn {
 
-void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC) {
-  gemm(false, true, N, OC, C, 1.0f, x, C, p.w, C, 0.0f, out, OC);
-  if (p.b) bias_forward(out, p.b, N, OC);
+namespace {
+
+// Whether a layer's products are worth splitting over the threads that own its rows.
+bool split_over_owners(int N, int C, int OC) {
+  return num_threads() > 1 && 2.0 * N * C * OC >= kGemmParallelMinFlops;
 }
 
-namespace {
+// Output units [r.begin, r.end) of the forward: out[:, r] = x·W[r]ᵀ + b[r]. Each row of out gets
+// its bias added separately, which is the arithmetic bias_forward does over whole rows.
+void linear_forward_rows(float* out, LinearParams p, const float* x, int N, int C, int OC, RowRange r) {
+  gemm(false, true, N, r.size(), C, 1.0f, x, C, p.w + std::size_t(r.begin) * C, C, 0.0f, out + r.begin, OC);
+  if (!p.b) return;
+  for (int i = 0; i < N; i++) bias_forward(out + std::size_t(i) * OC + r.begin, p.b + r.begin, 1, r.size());
+}
+
+// The weight and bias gradients of output units [r.begin, r.end): dW[r] = dout[:, r]ᵀ·x, db[r] = column
+// sums of dout[:, r], added row after row as bias_backward adds them.
+void linear_grad_rows(float beta, LinearParams grad, const float* dout, const float* x, int N, int C, int OC,
+                      RowRange r) {
+  gemm(true, false, r.size(), C, N, 1.0f, dout + r.begin, OC, x, C, beta, grad.w + std::size_t(r.begin) * C, C);
+  if (!grad.b) return;
+  if (beta == 0.0f) std::memset(grad.b + r.begin, 0, sizeof(float) * r.size());
+  for (int i = 0; i < N; i++) bias_backward(grad.b + r.begin, dout + std::size_t(i) * OC + r.begin, 1, r.size());
+}
+
+// dx = dout·W + beta·dx, split by owners: thread t forms dout[:, r]·W[r] over its own rows r of W (a
+// product over part of the sum), thread 0 into dx, the others into partial sums, which are then
+// added into dx, rows of dx split over the threads. Splitting dx's columns instead would need
+// every row of W on every thread. The partials are zeroed once added: that write moves their
+// lines to the adding core, where the next step's owner takes them back cheaply, rather than
+// leaving copies on both cores that the owner would have to invalidate.
+void linear_input_grad_owned(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
+  const int threads = num_threads();
+  const std::size_t size = std::size_t(N) * C;
+  thread_local FloatBuffer partials;  // (threads - 1, N, C), kept for the next call
+  if (partials.size() < (threads - 1) * size) partials = FloatBuffer((threads - 1) * size);
+  float* partial = partials.data();
+  for_each_owner([&](int t) {
+    const RowRange r = owned_rows(OC, t, threads);
+    float* out = t == 0 ? dx : partial + (t - 1) * size;
+    const float out_beta = t == 0 ? beta : 0.0f;
+    if (r.size() > 0)
+      gemm(false, false, N, C, r.size(), 1.0f, dout + r.begin, OC, w + std::size_t(r.begin) * C, C, out_beta, out, C);
+    else
+      gemm(false, false, N, C, 0, 1.0f, dout, OC, w, C, out_beta, out, C);  // scales out by out_beta
+  });
+  for_each_owner([&](int t) {
+    const RowRange rows = owned_rows(N, t, threads);
+    for (int u = 1; u < threads; u++) {
+      float* part = partial + (u - 1) * size + std::size_t(rows.begin) * C;
+      const int count = rows.size() * C;
+      vec_add(dx + std::size_t(rows.begin) * C, dx + std::size_t(rows.begin) * C, part, count);
+      std::memset(part, 0, sizeof(float) * count);
+    }
+  });
+}
+
+// dx = dout·W + beta·dx.
+void linear_input_grad(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
+  if (split_over_owners(N, C, OC))
+    linear_input_grad_owned(beta, dx, dout, w, N, C, OC);
+  else
+    gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, beta, dx, C);
+}
 
 // beta 1 adds into dx and the gradients, beta 0 overwrites them (and never reads them).
 void linear_backward_beta(float beta, float* dx, LinearParams grad, const float* dout, LinearParams p,
                           const float* x, int N, int C, int OC) {
-  if (dx) gemm(false, false, N, C, OC, 1.0f, dout, OC, p.w, C, beta, dx, C);
-  gemm(true, false, OC, C, N, 1.0f, dout, OC, x, C, beta, grad.w, C);
-  if (!grad.b) return;
-  if (beta == 0.0f) std::memset(grad.b, 0, sizeof(float) * OC);
-  bias_backward(grad.b, dout, N, OC);
+  if (dx) linear_input_grad(beta, dx, dout, p.w, N, C, OC);
+  if (!split_over_owners(N, C, OC)) {
+    linear_grad_rows(beta, grad, dout, x, N, C, OC, {0, OC});
+    return;
+  }
+  const int threads = num_threads();
+  for_each_owner([&](int t) {
+    if (RowRange r = owned_rows(OC, t, threads); r.size() > 0) linear_grad_rows(beta, grad, dout, x, N, C, OC, r);
+  });
 }
 
 }  // namespace
+
+void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC) {
+  if (!split_over_owners(N, C, OC)) {
+    linear_forward_rows(out, p, x, N, C, OC, {0, OC});
+    return;
+  }
+  const int threads = num_threads();
+  for_each_owner([&](int t) {
+    if (RowRange r = owned_rows(OC, t, threads); r.size() > 0) linear_forward_rows(out, p, x, N, C, OC, r);
+  });
+}
 
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
                      const float* x, int N, int C, int OC) {
@@ -34,6 +109,10 @@ void linear_backward(float* dx, LinearParams grad, const float* dout, LinearPara
 void linear_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
                                const float* x, int N, int C, int OC) {
   linear_backward_beta(0.0f, dx, grad, dout, p, x, N, C, OC);
+}
+
+void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC) {
+  linear_input_grad(0.0f, dx, dout, w, N, C, OC);
 }
 
 void bias_forward(float* out, const float* b, int N, int OC) { bias_act_rows(out, out, b, Act::None, N, OC); }

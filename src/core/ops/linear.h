@@ -20,6 +20,16 @@ void linear_backward(float* dx, LinearParams grad, const float* dout, LinearPara
 void linear_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
                                const float* x, int N, int C, int OC);
 
+// dx (N, C) = dout (N, OC)·W, overwritten: the backward through a layer whose weights are not
+// being trained (a GAN's G step differentiates through D without D's weight gradient).
+void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC);
+
+// On several threads (thread_pool.h), large layers split their products by owned_rows: each
+// thread computes the output units it owns in the forward and in the weight gradient, and the sum
+// over them in dx (its rows of W), so weights stay in one core's cache. The forward and the
+// gradients of W and b get the same bits on any number of threads; dx, a sum of the threads'
+// partial sums, the same bits for the same number of threads.
+
 // out (N, OC) += b (OC) on every row, and its backward: db (OC) += column sums of dout (N, OC).
 // Shared by every layer that adds a bias vector to rows of a gemm result.
 void bias_forward(float* out, const float* b, int N, int OC);

@@ -1,9 +1,10 @@
 // The single entry point a training loop calls: picks the update rule and its state slots.
-#include <algorithm>
+#include <atomic>
 #include <cassert>
 
 #include "core/optim.h"
-#include "core/thread_pool.h"
+#include "core/owned_rows.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -33,40 +34,70 @@ OptimizerState optimizer_state_make(OptimizerKind kind, std::size_t n) {
   return {kind, 0, FloatBuffer(std::size_t(optimizer_state_slots(kind)) * n)};
 }
 
+namespace {
+
+// Parameters [i0, i1) of a model of n, updated with the rest of step `state.step`: every rule is
+// elementwise, so a range gets the arithmetic it would get as part of the whole.
+void update_range(const OptimizerConfig& c, OptimizerState& state, float* w, const float* g, std::size_t n,
+                  std::size_t i0, std::size_t i1) {
+  float* slot0 = state.moments.data();
+  float* s0 = slot0 ? slot0 + i0 : nullptr;
+  float* s1 = slot0 && optimizer_state_slots(c.kind) > 1 ? slot0 + n + i0 : nullptr;
+  float* w0 = w + i0;
+  const float* g0 = g + i0;
+  const std::size_t m = i1 - i0;
+  switch (c.kind) {
+    case OptimizerKind::Sgd: sgd_step(w0, g0, m, c.lr, c.weight_decay); break;
+    case OptimizerKind::Momentum: momentum_step(w0, g0, s0, m, c.lr, c.momentum, c.weight_decay); break;
+    case OptimizerKind::Nesterov: nesterov_step(w0, g0, s0, m, c.lr, c.momentum, c.weight_decay); break;
+    case OptimizerKind::RmsProp: rmsprop_step(w0, g0, s0, m, c.lr, c.rms_alpha, c.eps, c.weight_decay); break;
+    case OptimizerKind::Adam:
+      adam_step(w0, g0, s0, s1, m, c.lr, c.beta1, c.beta2, c.eps, c.weight_decay, state.step);
+      break;
+  }
+}
+
+// Below this many parameters one thread updates them all: the next-word LSTM's few thousand take
+// less time than a fork.
+constexpr std::size_t kParallelMinParams = std::size_t(1) << 16;
+
+}  // namespace
+
 void optimizer_step(const OptimizerConfig& c, OptimizerState& state, float* w, const float* g,
                     std::size_t n) {
   assert(c.kind == state.kind && state.moments.size() == std::size_t(optimizer_state_slots(c.kind)) * n);
-  float* slot0 = state.moments.data();
-  float* slot1 = slot0 ? slot0 + n : nullptr;
   state.step++;
-  // Parameters [i0, i1): every rule is elementwise, so a range gets the arithmetic it would get
-  // as part of the whole (ranges start on multiples of kChunk, whole vectors).
-  auto update = [&](std::size_t i0, std::size_t i1) {
-    float* w0 = w + i0;
-    const float* g0 = g + i0;
-    float* s0 = slot0 ? slot0 + i0 : nullptr;
-    float* s1 = slot1 ? slot1 + i0 : nullptr;
-    const std::size_t m = i1 - i0;
-    switch (c.kind) {
-      case OptimizerKind::Sgd: sgd_step(w0, g0, m, c.lr, c.weight_decay); break;
-      case OptimizerKind::Momentum: momentum_step(w0, g0, s0, m, c.lr, c.momentum, c.weight_decay); break;
-      case OptimizerKind::Nesterov: nesterov_step(w0, g0, s0, m, c.lr, c.momentum, c.weight_decay); break;
-      case OptimizerKind::RmsProp: rmsprop_step(w0, g0, s0, m, c.lr, c.rms_alpha, c.eps, c.weight_decay); break;
-      case OptimizerKind::Adam:
-        adam_step(w0, g0, s0, s1, m, c.lr, c.beta1, c.beta2, c.eps, c.weight_decay, state.step);
-        break;
-    }
-  };
-  // A GAN's million parameters take ~0.3 ms of Adam: worth the second core. Small models not.
-  constexpr std::size_t kChunk = std::size_t(1) << 15;
-  ThreadPool& pool = default_thread_pool();
-  if (pool.num_threads() == 1 || n < 2 * kChunk) {
-    update(0, n);
-    return;
+  update_range(c, state, w, g, n, 0, n);
+}
+
+bool optimizer_step(const OptimizerConfig& c, OptimizerState& state, ParamStore& store) {
+  const std::size_t n = store.layout.size();
+  assert(c.kind == state.kind && state.moments.size() == std::size_t(optimizer_state_slots(c.kind)) * n);
+  float* w = store.value.data();
+  const float* g = store.grad.data();
+  state.step++;
+  const int threads = num_threads();
+  if (threads == 1 || n < kParallelMinParams) {
+    update_range(c, state, w, g, n, 0, n);
+    return vec_all_finite(w, int(n));
   }
-  pool.parallel_for(int((n + kChunk - 1) / kChunk), [&](int c0, int c1) {
-    update(std::size_t(c0) * kChunk, std::min(n, std::size_t(c1) * kChunk));
+  // Each thread updates the rows of every tensor it computes in the layers (owned_rows.h), and
+  // checks them while they are in its cache. The padding between tensors stays zero untouched.
+  std::atomic<bool> finite{true};
+  for_each_owner([&](int t) {
+    bool ok = true;
+    for (const TensorSpec& spec : store.layout.tensors()) {
+      const int rows = spec.shape.empty() ? 1 : spec.shape[0];
+      const std::size_t row = rows > 0 ? spec.count / std::size_t(rows) : 0;
+      const RowRange r = owned_rows(rows, t, threads);
+      const std::size_t i0 = spec.offset + std::size_t(r.begin) * row, i1 = spec.offset + std::size_t(r.end) * row;
+      if (i1 <= i0) continue;
+      update_range(c, state, w, g, n, i0, i1);
+      ok = ok && vec_all_finite(w + i0, int(i1 - i0));
+    }
+    if (!ok) finite.store(false, std::memory_order_relaxed);
   });
+  return finite.load(std::memory_order_relaxed);
 }
 
 }  // namespace nn
