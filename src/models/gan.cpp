@@ -115,11 +115,12 @@ template <class Alloc>
 void gan_run_carve(GanRun& run, const GanConfig& c, int B, Alloc alloc) {
   const int BB = 2 * B;
   run.z = alloc(B * c.z_dim);
-  run.g = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2),
-           alloc(B * c.g_hidden2), alloc(B * c.pixels)};
+  run.d_input = alloc(BB * c.pixels);
+  // G draws straight into D's generated rows.
+  float* generated = run.d_input ? run.d_input + std::size_t(B) * c.pixels : nullptr;
+  run.g = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2), alloc(B * c.g_hidden2), generated};
   run.g_grad = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2),
                 alloc(B * c.g_hidden2), alloc(B * c.pixels)};
-  run.d_input = alloc(BB * c.pixels);
   run.d = {alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden2),
            alloc(BB * c.d_hidden2), alloc(BB)};
   run.d_grad = {alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden1), alloc(BB * c.d_hidden2),
@@ -203,8 +204,7 @@ GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, c
   const GanConfig& c = model.config;
   const MlpDims dims = discriminator_dims(c);
   gan_generator_forward(model, run, z, B);
-  std::memcpy(run.d_input, real, sizeof(float) * B * c.pixels);
-  std::memcpy(run.d_input + std::size_t(B) * c.pixels, run.g.out, sizeof(float) * B * c.pixels);
+  if (real != run.d_input) std::memcpy(run.d_input, real, sizeof(float) * B * c.pixels);
   // Real and generated images go through D as one batch of 2B: the same arithmetic as two
   // batches, in larger (faster) matrix products.
   mlp_forward(run.d, model.d_w, run.d_input, 2 * B, dims);

@@ -94,7 +94,7 @@ struct GanRun {
   float* z;           // (B, Z) the noise of the current step
   MlpActs g;          // generator over B rows
   MlpGradActs g_grad;
-  float* d_input;     // (2B, P) real images in rows [0, B), generated ones in [B, 2B)
+  float* d_input;     // (2B, P) real images in rows [0, B), generated ones (g.out) in [B, 2B)
   MlpActs d;          // discriminator over up to 2B rows
   MlpGradActs d_grad;
   float* targets;     // (2B) labels for the BCE: 1 real, 0 generated
@@ -116,7 +116,8 @@ struct GanDiscriminatorStats {
   float d_fake;  // mean sigmoid(D(G(z))): near 0 when D sees through G
 };
 
-// The discriminator's loss on real images (B, P) and G(z) for z (B, Z), and its gradient:
+// The discriminator's loss on real images (B, P) and G(z) for z (B, Z), and its gradient (real may
+// be run.d_input, the real rows filled in place):
 // model.d.grad is overwritten, G's gradient is left alone (the fakes are constants for D).
 GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
                                                  const float* z, int B);

@@ -68,7 +68,7 @@ void shuffle(std::vector<int>& order, Rng& rng) {
   for (int i = int(order.size()) - 1; i > 0; i--) std::swap(order[i], order[rng_below(rng, std::uint32_t(i + 1))]);
 }
 
-// The next batch of real images into s.real; a new shuffled epoch starts when one runs out.
+// The next batch of real images into D's real rows; a new shuffled epoch starts when one runs out.
 void next_real_batch(GanSession& s) {
   const int B = s.config.batch;
   if (s.cursor + B > int(s.order.size())) {
@@ -77,7 +77,7 @@ void next_real_batch(GanSession& s) {
   }
   for (int b = 0; b < B; b++) {
     const std::uint8_t* pixels = &s.train.images[std::size_t(s.order[s.cursor + b]) * kMnistPixels];
-    float* out = s.real.data() + b * kMnistPixels;
+    float* out = s.run.d_input + b * kMnistPixels;
     for (int p = 0; p < kMnistPixels; p++) out[p] = pixel_rescale(pixels[p], kBytePixels, s.config.range);
   }
   s.cursor += B;
@@ -170,7 +170,6 @@ Status gan_session_init(GanSession& s, const GanConfig& config, MnistSet train,
   s.order.resize(std::size_t(s.train.count));
   for (int i = 0; i < s.train.count; i++) s.order[i] = i;
   s.cursor = s.train.count;  // the first batch shuffles
-  s.real = FloatBuffer(std::size_t(config.batch) * kMnistPixels);
   s.iteration = 0;
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
   // The preview's noise comes from its own stream, so it does not depend on training.
@@ -189,7 +188,7 @@ Status gan_session_step(GanSession& s) {
   for (int k = 0; k < c.d_steps; k++) {
     next_real_batch(s);
     gan_sample_noise(s.run.z, std::size_t(c.batch) * c.z_dim, s.rng);
-    stats = gan_discriminator_gradient(m, s.run, s.real.data(), s.run.z, c.batch);
+    stats = gan_discriminator_gradient(m, s.run, s.run.d_input, s.run.z, c.batch);
     if (!std::isfinite(stats.loss)) return diverge(s, "discriminator");
     if (stats.loss > kGanLossLimit) return diverge(s, "discriminator", "loss is far above any a learning GAN has");
     // This first loss went through both networks as they are now: proof enough that they are

@@ -50,7 +50,6 @@ struct GanSession {
   Rng rng;                  // shuffling and noise
   std::vector<int> order;   // this epoch's shuffled image indices
   int cursor = 0;           // next position in order
-  FloatBuffer real;         // (B, 784) the current batch of real images in config.range
   long iteration = 0;       // generator updates so far
   MetricSeries d_loss, g_loss;  // per iteration: BCE(D(x),1) + BCE(D(G(z)),0), BCE(D(G(z)),1)
   MetricSeries d_real, d_fake;  // per iteration: mean D(x) and mean D(G(z)) as probabilities

@@ -11,10 +11,9 @@ namespace nn {
 
 namespace {
 
-// Whether a layer's products are worth splitting over the threads that own its rows.
-bool split_over_owners(int N, int C, int OC) {
-  return num_threads() > 1 && 2.0 * N * C * OC >= kGemmParallelMinFlops;
-}
+// Whether a layer's products are split over the threads that own its rows: by the size of its
+// weights, not of the batch, so that the rows a thread computes are the rows it updates.
+bool split_over_owners(int C, int OC) { return owners_split(OC, C, num_threads()); }
 
 // Output units [r.begin, r.end) of the forward: out[:, r] = x·W[r]ᵀ + b[r]. Each row of out gets
 // its bias added separately, which is the arithmetic bias_forward does over whole rows.
@@ -47,7 +46,7 @@ void linear_input_grad_owned(float beta, float* dx, const float* dout, const flo
   if (partials.size() < (threads - 1) * size) partials = FloatBuffer((threads - 1) * size);
   float* partial = partials.data();
   for_each_owner([&](int t) {
-    const RowRange r = owned_rows(OC, t, threads);
+    const RowRange r = owned_rows(OC, C, t, threads);
     float* out = t == 0 ? dx : partial + (t - 1) * size;
     const float out_beta = t == 0 ? beta : 0.0f;
     if (r.size() > 0)
@@ -56,7 +55,7 @@ void linear_input_grad_owned(float beta, float* dx, const float* dout, const flo
       gemm(false, false, N, C, 0, 1.0f, dout, OC, w, C, out_beta, out, C);  // scales out by out_beta
   });
   for_each_owner([&](int t) {
-    const RowRange rows = owned_rows(N, t, threads);
+    const RowRange rows = owned_rows(N, C, t, threads);
     for (int u = 1; u < threads; u++) {
       float* part = partial + (u - 1) * size + std::size_t(rows.begin) * C;
       const int count = rows.size() * C;
@@ -68,7 +67,7 @@ void linear_input_grad_owned(float beta, float* dx, const float* dout, const flo
 
 // dx = dout·W + beta·dx.
 void linear_input_grad(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  if (split_over_owners(N, C, OC))
+  if (split_over_owners(C, OC))
     linear_input_grad_owned(beta, dx, dout, w, N, C, OC);
   else
     gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, beta, dx, C);
@@ -78,26 +77,26 @@ void linear_input_grad(float beta, float* dx, const float* dout, const float* w,
 void linear_backward_beta(float beta, float* dx, LinearParams grad, const float* dout, LinearParams p,
                           const float* x, int N, int C, int OC) {
   if (dx) linear_input_grad(beta, dx, dout, p.w, N, C, OC);
-  if (!split_over_owners(N, C, OC)) {
+  if (!split_over_owners(C, OC)) {
     linear_grad_rows(beta, grad, dout, x, N, C, OC, {0, OC});
     return;
   }
   const int threads = num_threads();
   for_each_owner([&](int t) {
-    if (RowRange r = owned_rows(OC, t, threads); r.size() > 0) linear_grad_rows(beta, grad, dout, x, N, C, OC, r);
+    if (RowRange r = owned_rows(OC, C, t, threads); r.size() > 0) linear_grad_rows(beta, grad, dout, x, N, C, OC, r);
   });
 }
 
 }  // namespace
 
 void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC) {
-  if (!split_over_owners(N, C, OC)) {
+  if (!split_over_owners(C, OC)) {
     linear_forward_rows(out, p, x, N, C, OC, {0, OC});
     return;
   }
   const int threads = num_threads();
   for_each_owner([&](int t) {
-    if (RowRange r = owned_rows(OC, t, threads); r.size() > 0) linear_forward_rows(out, p, x, N, C, OC, r);
+    if (RowRange r = owned_rows(OC, C, t, threads); r.size() > 0) linear_forward_rows(out, p, x, N, C, OC, r);
   });
 }
 

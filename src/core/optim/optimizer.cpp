@@ -89,7 +89,7 @@ bool optimizer_step(const OptimizerConfig& c, OptimizerState& state, ParamStore&
     for (const TensorSpec& spec : store.layout.tensors()) {
       const int rows = spec.shape.empty() ? 1 : spec.shape[0];
       const std::size_t row = rows > 0 ? spec.count / std::size_t(rows) : 0;
-      const RowRange r = owned_rows(rows, t, threads);
+      const RowRange r = owned_rows(rows, int(row), t, threads);
       const std::size_t i0 = spec.offset + std::size_t(r.begin) * row, i1 = spec.offset + std::size_t(r.end) * row;
       if (i1 <= i0) continue;
       update_range(c, state, w, g, n, i0, i1);
