@@ -32,25 +32,17 @@ void gru_forward(GruCache cache, GruParams p, const float* x, const float* h0, i
 void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H) {
   const int G = 3 * H;
   state_init(cache.h, h0, B * H);
-  // W_hhᵀ by gate blocks, or as one block when the layer is too narrow to split (as in lstm.cpp).
-  const bool by_gate = H >= 2 * gemm_panel_width();
-  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, by_gate ? H : G, by_gate ? 3 : 1, p.w_hh, H);
-  for (int t = 0; t < T; t++) {
-    float* gates = cache.gates + t * B * G;  // (B, 3H)
-    float* hh = cache.hh + t * B * G;        // (B, 3H)
-    const float* h_prev = cache.h + t * B * H;
-    float* h = cache.h + (t + 1) * B * H;
-    if (!by_gate) {
-      gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
-      gru_cell_forward(gates, hh, p.b_ih, p.b_hh, h_prev, h, B, H, H);
-      continue;
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, G, 1, p.w_hh, H);
+  // Each share of the sequences runs all the steps of its rows: a step's product and cells.
+  for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
+    const int rows = b1 - b0;
+    for (int t = 0; t < T; t++) {
+      const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
+      float* hh = cache.hh + gate_row;  // (rows, 3H)
+      gemm_packed(false, rows, 0, G, 1.0f, cache.h + row, H, w_hh, 0.0f, hh, G);
+      gru_cell_forward(cache.gates + gate_row, hh, p.b_ih, p.b_hh, cache.h + row, cache.h + next, rows, H, H);
     }
-    // Nearly all the time of a step: the three gate blocks of a share of units, then their cells.
-    for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
-      gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 0.0f, hh, G);
-      gru_cell_forward(gates + u0, hh + u0, p.b_ih + u0, p.b_hh + u0, h_prev + u0, h + u0, B, H, u1 - u0);
-    });
-  }
+  });
 }
 
 void gru_backward(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout, float* scratch,
@@ -73,19 +65,23 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
   float* dh_next = dgh + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
   state_init(dh_next, dout.dh_last, B * H);
   const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, false, G, H, 1, p.w_hh, H);
-  // As in lstm.cpp: a share of units runs the gemm of step t+1 (its columns of dh) and then the
-  // cells of step t, which need no other unit's dh; one join per step. Step 0's gemm serves dh0.
-  for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
-    for_unit_shares(B, H, 3, w_hh.nr, [&](int u0, int u1) {
-      if (t + 1 < T) gemm_packed(false, B, u0, u1, 1.0f, dgh + (t + 1) * B * G, G, w_hh, 1.0f, dh_next, H);
-      if (t < 0) return;
-      if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
-      gru_cell_backward(dgi + t * B * G + u0, dgh + t * B * G + u0, grad.b_ih + u0, grad.b_hh + u0, dh_next + u0,
-                        cache.gates + t * B * G + u0, cache.hh + t * B * G + u0, cache.h + t * B * H + u0, B, H,
-                        u1 - u0);
-    });
-  }
+  // As in lstm.cpp: each share of the sequences runs all the steps of its rows backwards, the
+  // product of step t+1 and then the cells of step t. Step 0's product serves dh0.
+  for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
+    const int rows = b1 - b0;
+    float* dh = dh_next + size_t(b0) * H;
+    for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
+      const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H;
+      if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgh + gate_row + size_t(B) * G, G, w_hh, 1.0f, dh, H);
+      if (t < 0) break;
+      if (dout.dh) vec_add(dh, dh, dout.dh + row, rows * H);
+      gru_cell_backward(dgi + gate_row, dgh + gate_row, nullptr, nullptr, dh, cache.gates + gate_row,
+                        cache.hh + gate_row, cache.h + row, rows, H, H);
+    }
+  });
   state_add(din.dh0, dh_next, B * H);
+  bias_grad_add(grad.b_ih, dgi, T * B, G);
+  bias_grad_add(grad.b_hh, dgh, T * B, G);
   // Sums over steps: one gemm over all T*B rows. h's first T slots are every step's h_prev.
   gemm(true, false, G, H, T * B, 1.0f, dgh, G, cache.h, H, 1.0f, grad.w_hh, H);
 }

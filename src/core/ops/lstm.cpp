@@ -35,28 +35,17 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
   const int G = 4 * H;
   state_init(cache.h, h0, B * H);
   state_init(cache.c, c0, B * H);
-  // W_hhᵀ by gate blocks, so that a share of units takes the same columns of every gate. A layer
-  // too narrow to split (the next-word LSTM's 5 units) packs its 4H columns as one block instead:
-  // one tile for all four gates rather than a nearly empty one per gate.
-  const bool by_gate = H >= 2 * gemm_panel_width();
-  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, by_gate ? H : G, by_gate ? 4 : 1, p.w_hh, H);
-  for (int t = 0; t < T; t++) {
-    float* gates = cache.gates + t * B * G;  // (B, 4H)
-    const float* h_prev = cache.h + t * B * H;
-    const float* c_prev = cache.c + t * B * H;
-    float* h = cache.h + (t + 1) * B * H;
-    float* c = cache.c + (t + 1) * B * H;
-    if (!by_gate) {
-      gemm_packed(false, B, 0, G, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
-      lstm_cell_forward(gates, p.b_ih, p.b_hh, c_prev, c, h, B, H, H);
-      continue;
+  const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, G, 1, p.w_hh, H);
+  // Each share of the sequences runs all the steps of its rows: a step's product and cells.
+  for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
+    const int rows = b1 - b0;
+    for (int t = 0; t < T; t++) {
+      const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
+      float* gates = cache.gates + gate_row;  // (rows, 4H)
+      gemm_packed(false, rows, 0, G, 1.0f, cache.h + row, H, w_hh, 1.0f, gates, G);
+      lstm_cell_forward(gates, p.b_ih, p.b_hh, cache.c + row, cache.c + next, cache.h + next, rows, H, H);
     }
-    // Nearly all the time of a step: the four gate blocks of a share of units, then their cells.
-    for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
-      gemm_packed(false, B, u0, u1, 1.0f, h_prev, H, w_hh, 1.0f, gates, G);
-      lstm_cell_forward(gates + u0, p.b_ih + u0, p.b_hh + u0, c_prev + u0, c + u0, h + u0, B, H, u1 - u0);
-    });
-  }
+  });
 }
 
 void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout, float* scratch,
@@ -77,25 +66,29 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
   float* dc_next = dh_next + B * H;             // (B, H)
   state_init(dh_next, dout.dh_last, B * H);
   state_init(dc_next, dout.dc_last, B * H);
-  // Forward is done with the packed W_hhᵀ blocks: the same floats hold W_hh for backward.
+  // Forward is done with the packed W_hhᵀ: the same floats hold W_hh for backward.
   const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, false, G, H, 1, p.w_hh, H);
-  // Step t's share of units needs dh wrt h_t for those units only, the gemm's columns of the
-  // step after it; only that gemm reads every unit's dgates. So each share runs the gemm of step
-  // t+1 and then the cells of step t, and one join per step is enough.
-  // The gemm of step 0 only serves dh0.
-  for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
-    for_unit_shares(B, H, 4, w_hh.nr, [&](int u0, int u1) {
-      if (t + 1 < T)
-        gemm_packed(false, B, u0, u1, 1.0f, dgates + (t + 1) * B * G, G, w_hh, 0.0f, dh_next, H);
-      if (t < 0) return;
-      if (dout.dh) state_add_units(dh_next, dout.dh + t * B * H, B, H, u0, u1);
-      lstm_cell_backward(dgates + t * B * G + u0, grad.b_ih + u0, grad.b_hh + u0, dc_next + u0, dh_next + u0,
-                         cache.gates + t * B * G + u0, cache.c + t * B * H + u0, cache.c + (t + 1) * B * H + u0, B,
-                         H, u1 - u0);
-    });
-  }
+  // Each share of the sequences runs all the steps of its rows backwards: the product that
+  // brings step t+1's gradient back to h_t, then the cells of step t. The product of step 0
+  // only serves dh0.
+  for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
+    const int rows = b1 - b0;
+    float* dh = dh_next + size_t(b0) * H;
+    float* dc = dc_next + size_t(b0) * H;
+    for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
+      const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
+      if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgates + gate_row + size_t(B) * G, G, w_hh, 0.0f, dh, H);
+      if (t < 0) break;
+      if (dout.dh) vec_add(dh, dh, dout.dh + row, rows * H);
+      lstm_cell_backward(dgates + gate_row, nullptr, nullptr, dc, dh, cache.gates + gate_row, cache.c + row,
+                         cache.c + next, rows, H, H);
+    }
+  });
   state_add(din.dh0, dh_next, B * H);
   state_add(din.dc0, dc_next, B * H);
+  // Both biases sit where the gates' pre-activations are summed: both get the same gradient.
+  bias_grad_add(grad.b_ih, dgates, T * B, G);
+  bias_grad_add(grad.b_hh, dgates, T * B, G);
   // The parameter gradients are sums over steps: one gemm over all T*B rows.
   // h (T+1, B, H) starts with h0, so its first T slots are the h_prev of every step.
   gemm(true, false, G, H, T * B, 1.0f, dgates, G, cache.h, H, 1.0f, grad.w_hh, H);

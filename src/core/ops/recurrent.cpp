@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/gemm.h"
 #include "core/thread_pool.h"
 #include "core/vec.h"
 
@@ -20,25 +21,38 @@ void state_add(float* dst, const float* src, int n) {
   for (int i = 0; i < n; i++) dst[i] += src[i];
 }
 
-void state_add_units(float* dst, const float* src, int rows, int H, int u0, int u1) {
-  if (!src) return;
-  for (int b = 0; b < rows; b++) vec_add(dst + size_t(b) * H + u0, dst + size_t(b) * H + u0, src + size_t(b) * H + u0, u1 - u0);
-}
-
-void for_unit_shares(int rows, int H, int gates, int panel, void (*step)(void* ctx, int u0, int u1), void* ctx) {
-  constexpr double kMinFlops = 64e3;
-  const int panels = (H + panel - 1) / panel;
-  if (2.0 * rows * gates * H * H < kMinFlops || panels == 1) {
-    step(ctx, 0, H);
+void for_sequence_shares(int B, double flops, void (*run)(void* ctx, int b0, int b1), void* ctx) {
+  ThreadPool& pool = default_thread_pool();
+  if (pool.num_threads() == 1 || B < 2 || flops < kGemmParallelMinFlops) {
+    run(ctx, 0, B);
     return;
   }
+  // Shares of whole blocks of 8 rows (a micro-tile of every GEMM kernel) when each thread gets at
+  // least one; single rows otherwise.
+  const int block = B >= 8 * pool.num_threads() ? 8 : 1;
+  const int blocks = (B + block - 1) / block;
   struct Job {
-    void (*step)(void*, int, int);
+    void (*run)(void*, int, int);
     void* ctx;
-    int H, panel;
-  } job{step, ctx, H, panel};
-  default_thread_pool().parallel_for(panels, [&job](int p0, int p1) {
-    job.step(job.ctx, p0 * job.panel, std::min(job.H, p1 * job.panel));
+    int B, block;
+  } job{run, ctx, B, block};
+  pool.parallel_for(blocks, [&job](int k0, int k1) { job.run(job.ctx, k0 * job.block, std::min(job.B, k1 * job.block)); });
+}
+
+void bias_grad_add(float* db, const float* dg, int rows, int G) {
+  if (!db) return;
+  // Column by column, each adds the rows one after the other, as sum_rows_add does: any split of
+  // the columns gives the same bits.
+  constexpr int kColumnBlock = 16;
+  auto columns = [&](int c0, int c1) {
+    for (int r = 0; r < rows; r++) sum_rows_add(db + c0, dg + size_t(r) * G + c0, 1, c1 - c0);
+  };
+  if (num_threads() == 1 || 2.0 * rows * G < kGemmParallelMinFlops) {
+    sum_rows_add(db, dg, rows, G);
+    return;
+  }
+  default_thread_pool().parallel_for((G + kColumnBlock - 1) / kColumnBlock, [&](int k0, int k1) {
+    columns(k0 * kColumnBlock, std::min(G, k1 * kColumnBlock));
   });
 }
 

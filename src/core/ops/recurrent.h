@@ -32,20 +32,21 @@ void state_init(float* dst, const float* src, int n);
 // dst (n) += src, skipped when either is null: how optional gradients flow in and out.
 void state_add(float* dst, const float* src, int n);
 
-// dst (rows, H) += src (rows, H) over units [u0, u1) of every row, skipped when src is null.
-void state_add_units(float* dst, const float* src, int rows, int H, int u0, int u1);
-
-// One time step's work, split by hidden units over the threads of default_thread_pool():
-// step(u0, u1) runs once per share of [0, H), shares starting on multiples of panel (the packed
-// W_hh's panel width) so that each share's gemm columns are whole panels. A unit's arithmetic does
-// not depend on the split: results are bit-identical for any thread count. Small steps run on
-// the calling thread: below ~64 KFLOP a fork costs more than it saves.
-void for_unit_shares(int rows, int H, int gates, int panel, void (*step)(void* ctx, int u0, int u1), void* ctx);
+// A recurrence split by sequences over the threads of default_thread_pool(): run(b0, b1) runs the
+// whole recurrence for batch rows [b0, b1), once per share. A row's arithmetic does not depend on
+// the others (each step's product takes each row of the state on its own), so results are
+// bit-identical for any thread count; and the shares never wait for each other: one fork and
+// one join for all the steps, and no state crosses between cores from one step to the next.
+// Recurrences of fewer than ~1 MFLOP (all steps) run on the calling thread.
+void for_sequence_shares(int B, double flops, void (*run)(void* ctx, int b0, int b1), void* ctx);
 
 template <class Fn>
-void for_unit_shares(int rows, int H, int gates, int panel, Fn&& step) {
-  for_unit_shares(rows, H, gates, panel, [](void* ctx, int u0, int u1) { (*static_cast<Fn*>(ctx))(u0, u1); },
-                  &step);
+void for_sequence_shares(int B, double flops, Fn&& run) {
+  for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);
 }
+
+// db (G) += the sum of the rows of dg (rows, G), row after row: a recurrent layer's bias gradient,
+// summed over all its steps after the recurrence, split by columns over the threads. Null db: none.
+void bias_grad_add(float* db, const float* dg, int rows, int G);
 
 }  // namespace nn
