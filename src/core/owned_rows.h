@@ -52,4 +52,18 @@ void for_each_owner(Fn&& fn) {
   });
 }
 
+// fn(RowRange) once per thread with the rows it owns of a (rows, row_floats) matrix, on that
+// thread; once with all the rows, on the calling thread, when the matrix is not split.
+template <class Fn>
+void for_each_owned_rows(int rows, int row_floats, Fn&& fn) {
+  const int threads = num_threads();
+  if (!owners_split(rows, row_floats, threads)) {
+    fn(RowRange{0, rows});
+    return;
+  }
+  for_each_owner([&](int t) {
+    if (RowRange r = owned_rows(rows, row_floats, t, threads); r.size() > 0) fn(r);
+  });
+}
+
 }  // namespace nn

@@ -60,11 +60,10 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // on units [0, n) of a layer of H units, pointers at the first unit of row 0 (so a thread can take
 // a range of units); rows are 4H (LSTM gates), 3H (GRU gates) or H (states) floats apart.
 //
-// The layer's two biases (b_ih and b_hh, as PyTorch keeps them) are added in the forward cell,
-// and the backward one can sum their gradients while the row is in registers. Bias pointers point
-// at unit 0 of the share, like the others; a bias gradient gets the sum of the call's rows added
-// (rows summed first, then added in), or nothing when its pointer is null (the layers split by
-// sequences sum them after the recurrence, in an order that does not depend on the split).
+// The layer's two biases (b_ih and b_hh, as PyTorch keeps them) are added in the forward cell
+// and their gradients summed in the backward one, while the row is in registers: no separate pass
+// over the (T, B, G) gates for either. Bias pointers point at unit 0 of the share, like the others;
+// a bias gradient gets the sum of the call's rows added (rows summed first, then added in).
 //
 // LSTM: gates (rows, 4H) [i f g o] hold x·W_ihᵀ + h_prev·W_hhᵀ in, activations out; b_ih and b_hh
 // (4H); c = f*c_prev + i*g and h = o*tanh(c), each (rows, H).

@@ -364,14 +364,10 @@ void over_units(float* const (&rows0)[NA], const int (&stride)[NA], int rows, in
 
 // A sum over rows that over_units_summing adds into an array once per column: target[k] +=
 // acc[source] lanes (the same sum may go to several arrays, as a layer's two bias gradients).
-// A null target takes no sum.
 struct SumTarget {
   float* target;
   int source;
 };
-
-// p + k, or null for a null p: the targets of a cell called without bias gradients.
-inline float* offset_or_null(float* p, int k) { return p ? p + k : nullptr; }
 
 // over_units with the loops swapped, for kernels that also sum some of their values over the rows:
 // lanes(ptrs, io, acc) adds into acc[0..NS), which starts at zero for each vector of units and is
@@ -389,8 +385,7 @@ void over_units_summing(float* const (&rows0)[NA], const int (&stride)[NA], cons
       for (int a = 0; a < NA; a++) q[a] = rows0[a] + size_t(r) * stride[a] + k;
       lanes(q, io, acc);
     }
-    for (const SumTarget& t : targets)
-      if (t.target) io.store(t.target + k, S::add(io.load(t.target + k), acc[t.source]));
+    for (const SumTarget& t : targets) io.store(t.target + k, S::add(io.load(t.target + k), acc[t.source]));
   };
   int k = 0;
   for (; k + L <= n; k += L) units(k, AllLanes<S>{});
@@ -518,9 +513,8 @@ void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, co
                       rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(c)};
   const int G = 4 * H, stride[] = {G, G, G, G, H, H, G, G, G, G, H, H};
   // Both biases sit where the gates' pre-activations are summed: both get the same gradient.
-  const SumTarget sums[] = {{db_ih, 0}, {offset_or_null(db_ih, H), 1}, {offset_or_null(db_ih, 2 * H), 2},
-                            {offset_or_null(db_ih, 3 * H), 3}, {db_hh, 0}, {offset_or_null(db_hh, H), 1},
-                            {offset_or_null(db_hh, 2 * H), 2}, {offset_or_null(db_hh, 3 * H), 3}};
+  const SumTarget sums[] = {{db_ih, 0}, {db_ih + H, 1}, {db_ih + 2 * H, 2}, {db_ih + 3 * H, 3},
+                            {db_hh, 0}, {db_hh + H, 1}, {db_hh + 2 * H, 2}, {db_hh + 3 * H, 3}};
   over_units_summing<S, 12, 4>(p, stride, sums, rows, n, [](float* const (&q)[12], auto io, auto (&acc)[4]) {
     const auto one = S::set1(1.0f);
     auto dhv = io.load(q[5]);
@@ -572,8 +566,8 @@ void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float
   const int G = 3 * H, stride[] = {G, G, G, G, G, G, H, G, G, G, G, H};
   // Sums of dr, dz, dn and dn·r: r and z see the same gradient from both projections; n's hidden
   // side goes through r.
-  const SumTarget sums[] = {{db_ih, 0}, {offset_or_null(db_ih, H), 1}, {offset_or_null(db_ih, 2 * H), 2},
-                            {db_hh, 0}, {offset_or_null(db_hh, H), 1}, {offset_or_null(db_hh, 2 * H), 3}};
+  const SumTarget sums[] = {{db_ih, 0}, {db_ih + H, 1}, {db_ih + 2 * H, 2},
+                            {db_hh, 0}, {db_hh + H, 1}, {db_hh + 2 * H, 3}};
   over_units_summing<S, 12, 4>(p, stride, sums, rows, n, [](float* const (&q)[12], auto io, auto (&acc)[4]) {
     const auto one = S::set1(1.0f);
     auto dhv = io.load(q[6]);

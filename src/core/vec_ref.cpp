@@ -179,8 +179,8 @@ void lstm_cell_backward_ref(float* dgates, float* db_ih, float* db_hh, float* dc
     for (int gate = 0; gate < 4; gate++) {
       float sum = 0.0f;
       for (int b = 0; b < rows; b++) sum += dgates[size_t(b) * 4 * H + gate * H + k];
-      if (db_ih) db_ih[gate * H + k] += sum;
-      if (db_hh) db_hh[gate * H + k] += sum;
+      db_ih[gate * H + k] += sum;
+      db_hh[gate * H + k] += sum;
     }
 }
 
@@ -226,8 +226,8 @@ void gru_cell_backward_ref(float* dgi, float* dgh, float* db_ih, float* db_hh, f
         sum_i += dgi[size_t(b) * 3 * H + gate * H + k];
         sum_h += dgh[size_t(b) * 3 * H + gate * H + k];
       }
-      if (db_ih) db_ih[gate * H + k] += sum_i;
-      if (db_hh) db_hh[gate * H + k] += sum_h;
+      db_ih[gate * H + k] += sum_i;
+      db_hh[gate * H + k] += sum_h;
     }
 }
 

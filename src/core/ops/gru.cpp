@@ -1,5 +1,7 @@
 #include "core/ops/gru.h"
 
+#include <algorithm>
+
 #include "core/gemm.h"
 #include "core/vec.h"
 
@@ -19,7 +21,8 @@ GruCache gru_cache(float* mem, int T, int B, int H) {
 }
 
 size_t gru_scratch_floats(int T, int B, int H) {
-  return 2 * size_t(T) * B * 3 * H + size_t(B) * H;  // dgi, dgh (T, B, 3H), dh (B, H)
+  // dgi, dgh (T, B, 3H), dh (B, H), the bias gradients' partial sums
+  return 2 * size_t(T) * B * 3 * H + size_t(B) * H + size_t(sequence_blocks(B)) * 2 * 3 * H;
 }
 
 void gru_forward(GruCache cache, GruParams p, const float* x, const float* h0, int T, int B, int C,
@@ -63,6 +66,8 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
   float* dgi = scratch;                      // (T, B, 3H) wrt x·W_ihᵀ + b_ih
   float* dgh = dgi + size_t(T) * B * G;      // (T, B, 3H) wrt h_prev·W_hhᵀ + b_hh
   float* dh_next = dgh + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
+  float* bias_sums = dh_next + size_t(B) * H;  // (blocks, 2, 3H)
+  bias_partials_clear(bias_sums, B, G);
   state_init(dh_next, dout.dh_last, B * H);
   const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, false, G, H, 1, p.w_hh, H);
   // As in lstm.cpp: each share of the sequences runs all the steps of its rows backwards, the
@@ -75,13 +80,17 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
       if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgh + gate_row + size_t(B) * G, G, w_hh, 1.0f, dh, H);
       if (t < 0) break;
       if (dout.dh) vec_add(dh, dh, dout.dh + row, rows * H);
-      gru_cell_backward(dgi + gate_row, dgh + gate_row, nullptr, nullptr, dh, cache.gates + gate_row,
-                        cache.hh + gate_row, cache.h + row, rows, H, H);
+      for (int r = 0; r < rows; r += kSequenceBlock) {  // block by block, for the bias sums
+        const int n = std::min(kSequenceBlock, rows - r);
+        float* sums = bias_sums + size_t((b0 + r) / kSequenceBlock) * 2 * G;
+        const size_t g = gate_row + size_t(r) * G;
+        gru_cell_backward(dgi + g, dgh + g, sums, sums + G, dh + size_t(r) * H, cache.gates + g, cache.hh + g,
+                          cache.h + row + size_t(r) * H, n, H, H);
+      }
     }
   });
   state_add(din.dh0, dh_next, B * H);
-  bias_grad_add(grad.b_ih, dgi, T * B, G);
-  bias_grad_add(grad.b_hh, dgh, T * B, G);
+  bias_partials_add(grad.b_ih, grad.b_hh, bias_sums, B, G);
   // Sums over steps: one gemm over all T*B rows. h's first T slots are every step's h_prev.
   gemm(true, false, G, H, T * B, 1.0f, dgh, G, cache.h, H, 1.0f, grad.w_hh, H);
 }

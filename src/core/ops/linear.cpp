@@ -11,10 +11,6 @@ namespace nn {
 
 namespace {
 
-// Whether a layer's products are split over the threads that own its rows: by the size of its
-// weights, not of the batch, so that the rows a thread computes are the rows it updates.
-bool split_over_owners(int C, int OC) { return owners_split(OC, C, num_threads()); }
-
 // Output units [r.begin, r.end) of the forward: out[:, r] = x·W[r]ᵀ + b[r]. Each row of out gets
 // its bias added separately, which is the arithmetic bias_forward does over whole rows.
 void linear_forward_rows(float* out, LinearParams p, const float* x, int N, int C, int OC, RowRange r) {
@@ -66,8 +62,10 @@ void linear_input_grad_owned(float beta, float* dx, const float* dout, const flo
 }
 
 // dx = dout·W + beta·dx.
+// Whether a layer's products are split over its owners goes by the size of its weights, not of
+// the batch, so that the rows a thread computes are the rows it updates.
 void linear_input_grad(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  if (split_over_owners(C, OC))
+  if (owners_split(OC, C, num_threads()))
     linear_input_grad_owned(beta, dx, dout, w, N, C, OC);
   else
     gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, beta, dx, C);
@@ -77,27 +75,13 @@ void linear_input_grad(float beta, float* dx, const float* dout, const float* w,
 void linear_backward_beta(float beta, float* dx, LinearParams grad, const float* dout, LinearParams p,
                           const float* x, int N, int C, int OC) {
   if (dx) linear_input_grad(beta, dx, dout, p.w, N, C, OC);
-  if (!split_over_owners(C, OC)) {
-    linear_grad_rows(beta, grad, dout, x, N, C, OC, {0, OC});
-    return;
-  }
-  const int threads = num_threads();
-  for_each_owner([&](int t) {
-    if (RowRange r = owned_rows(OC, C, t, threads); r.size() > 0) linear_grad_rows(beta, grad, dout, x, N, C, OC, r);
-  });
+  for_each_owned_rows(OC, C, [&](RowRange r) { linear_grad_rows(beta, grad, dout, x, N, C, OC, r); });
 }
 
 }  // namespace
 
 void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC) {
-  if (!split_over_owners(C, OC)) {
-    linear_forward_rows(out, p, x, N, C, OC, {0, OC});
-    return;
-  }
-  const int threads = num_threads();
-  for_each_owner([&](int t) {
-    if (RowRange r = owned_rows(OC, C, t, threads); r.size() > 0) linear_forward_rows(out, p, x, N, C, OC, r);
-  });
+  for_each_owned_rows(OC, C, [&](RowRange r) { linear_forward_rows(out, p, x, N, C, OC, r); });
 }
 
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,

@@ -1,5 +1,7 @@
 #include "core/ops/lstm.h"
 
+#include <algorithm>
+
 #include "core/gemm.h"
 #include "core/vec.h"
 
@@ -19,8 +21,8 @@ LstmCache lstm_cache(float* mem, int T, int B, int H) {
 }
 
 size_t lstm_scratch_floats(int T, int B, int H) {
-  // dgates (T, B, 4H); dh and dc (B, H)
-  return size_t(T) * B * 4 * H + 2 * size_t(B) * H;
+  // dgates (T, B, 4H); dh and dc (B, H); the bias gradients' partial sums
+  return size_t(T) * B * 4 * H + 2 * size_t(B) * H + size_t(sequence_blocks(B)) * 2 * 4 * H;
 }
 
 void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0, const float* c0,
@@ -64,6 +66,8 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
   float* dgates = scratch;                      // (T, B, 4H) before the nonlinearities
   float* dh_next = dgates + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
   float* dc_next = dh_next + B * H;             // (B, H)
+  float* bias_sums = dc_next + B * H;           // (blocks, 2, 4H)
+  bias_partials_clear(bias_sums, B, G);
   state_init(dh_next, dout.dh_last, B * H);
   state_init(dc_next, dout.dc_last, B * H);
   // Forward is done with the packed W_hhᵀ: the same floats hold W_hh for backward.
@@ -80,15 +84,20 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
       if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgates + gate_row + size_t(B) * G, G, w_hh, 0.0f, dh, H);
       if (t < 0) break;
       if (dout.dh) vec_add(dh, dh, dout.dh + row, rows * H);
-      lstm_cell_backward(dgates + gate_row, nullptr, nullptr, dc, dh, cache.gates + gate_row, cache.c + row,
-                         cache.c + next, rows, H, H);
+      // Block by block, for the bias gradients' partial sums; both biases sit where the gates'
+      // pre-activations are summed, so both get the same sums.
+      for (int r = 0; r < rows; r += kSequenceBlock) {
+        const int n = std::min(kSequenceBlock, rows - r);
+        float* sums = bias_sums + size_t((b0 + r) / kSequenceBlock) * 2 * G;
+        lstm_cell_backward(dgates + gate_row + size_t(r) * G, sums, sums + G, dc + size_t(r) * H, dh + size_t(r) * H,
+                           cache.gates + gate_row + size_t(r) * G, cache.c + row + size_t(r) * H,
+                           cache.c + next + size_t(r) * H, n, H, H);
+      }
     }
   });
   state_add(din.dh0, dh_next, B * H);
   state_add(din.dc0, dc_next, B * H);
-  // Both biases sit where the gates' pre-activations are summed: both get the same gradient.
-  bias_grad_add(grad.b_ih, dgates, T * B, G);
-  bias_grad_add(grad.b_hh, dgates, T * B, G);
+  bias_partials_add(grad.b_ih, grad.b_hh, bias_sums, B, G);
   // The parameter gradients are sums over steps: one gemm over all T*B rows.
   // h (T+1, B, H) starts with h0, so its first T slots are the h_prev of every step.
   gemm(true, false, G, H, T * B, 1.0f, dgates, G, cache.h, H, 1.0f, grad.w_hh, H);

@@ -33,11 +33,14 @@ void state_init(float* dst, const float* src, int n);
 void state_add(float* dst, const float* src, int n);
 
 // A recurrence split by sequences over the threads of default_thread_pool(): run(b0, b1) runs the
-// whole recurrence for batch rows [b0, b1), once per share. A row's arithmetic does not depend on
-// the others (each step's product takes each row of the state on its own), so results are
-// bit-identical for any thread count; and the shares never wait for each other: one fork and
-// one join for all the steps, and no state crosses between cores from one step to the next.
-// Recurrences of fewer than ~1 MFLOP (all steps) run on the calling thread.
+// whole recurrence for batch rows [b0, b1), once per share, shares made of whole blocks of
+// kSequenceBlock rows. A row's arithmetic does not depend on the others (each step's product takes
+// each row of the state on its own), so results are bit-identical for any thread count; and the
+// shares never wait for each other: one fork and one join for all the steps, and no state
+// crosses between cores from one step to the next. Recurrences of fewer than ~1 MFLOP (all
+// steps) run on the calling thread.
+inline constexpr int kSequenceBlock = 8;  // rows: a micro-tile of every GEMM kernel
+inline int sequence_blocks(int B) { return (B + kSequenceBlock - 1) / kSequenceBlock; }
 void for_sequence_shares(int B, double flops, void (*run)(void* ctx, int b0, int b1), void* ctx);
 
 template <class Fn>
@@ -45,8 +48,11 @@ void for_sequence_shares(int B, double flops, Fn&& run) {
   for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);
 }
 
-// db (G) += the sum of the rows of dg (rows, G), row after row: a recurrent layer's bias gradient,
-// summed over all its steps after the recurrence, split by columns over the threads. Null db: none.
-void bias_grad_add(float* db, const float* dg, int rows, int G);
+// A recurrent layer's bias gradients, summed block by block: the backward cells add each block's
+// rows into that block's partial sums, partials (sequence_blocks(B), 2, G) (the sums for db_ih,
+// then for db_hh), zeroed first by bias_partials_clear; bias_partials_add then adds the blocks
+// into db_ih and db_hh (either may be null) in block order, whichever thread summed which block.
+void bias_partials_clear(float* partials, int B, int G);
+void bias_partials_add(float* db_ih, float* db_hh, const float* partials, int B, int G);
 
 }  // namespace nn
