@@ -5,6 +5,7 @@
 
 #include "core/ops/linear.h"
 #include "core/ops/loss.h"
+#include "core/thread_pool.h"
 #include "testing.h"
 
 using namespace nn_test;
@@ -125,4 +126,28 @@ TEST_CASE("mse_loss") {
     check_gradient("dpred", pred.data(), dpred.data(), N,
                    [&] { return double(nn::mse_loss(nullptr, pred.data(), target.data(), N)); });
   }
+}
+
+TEST_CASE("cross_entropy_loss split over threads by rows gives one thread's results bit for bit") {
+  // Large enough to be split, with a row count that is not a whole number of row blocks.
+  const int N = 1100, V = 65;
+  Rng rng{61};
+  std::vector<float> logits = rng.vector(size_t(N) * V);
+  for (float& z : logits) z *= 4.0f;
+  std::vector<int> targets(N);
+  for (int n = 0; n < N; n++) targets[n] = (n * 7) % V;
+  std::vector<float> want_d(logits.size()), want_p(logits.size());
+  const float want_loss = nn::cross_entropy_loss(want_d.data(), nullptr, logits.data(), targets.data(), N, V);
+  nn::cross_entropy_loss(nullptr, want_p.data(), logits.data(), targets.data(), N, V);
+  for (int threads : {2, 3}) {
+    CAPTURE(threads);
+    nn::set_num_threads(threads);
+    std::vector<float> d(logits.size()), p(logits.size());
+    CHECK(nn::cross_entropy_loss(d.data(), nullptr, logits.data(), targets.data(), N, V) == want_loss);
+    CHECK(nn::cross_entropy_loss(nullptr, p.data(), logits.data(), targets.data(), N, V) == want_loss);
+    CHECK(nn::cross_entropy_loss(nullptr, nullptr, logits.data(), targets.data(), N, V) == want_loss);
+    CHECK(d == want_d);
+    CHECK(p == want_p);
+  }
+  nn::set_num_threads(1);
 }
