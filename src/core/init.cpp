@@ -9,7 +9,8 @@ void init_uniform(float* w, std::size_t n, float bound, Rng& rng) {
 }
 
 void init_normal(float* w, std::size_t n, float mean, float stddev, Rng& rng) {
-  for (std::size_t i = 0; i < n; i++) w[i] = mean + stddev * rng_normal(rng);
+  rng_normals(rng, w, n);
+  for (std::size_t i = 0; i < n; i++) w[i] = mean + stddev * w[i];
 }
 
 void init_linear(float* w, float* b, int out_features, int in_features, Rng& rng) {

@@ -4,6 +4,7 @@
 // Box–Muller method with a logarithm of our own, since libm's log differs between glibc (native)
 // and musl (Emscripten) in the last bit. Only +, -, *, / and sqrt are used, which IEEE 754 rounds
 // exactly; neither target contracts them into FMAs (no FMA in baseline x86-64 nor in wasm SIMD).
+#include <cstddef>
 #include <cstdint>
 
 namespace nn {
@@ -23,6 +24,8 @@ std::uint32_t rng_below(Rng& rng, std::uint32_t n);
 float rng_uniform(Rng& rng);
 // Standard normal N(0, 1).
 float rng_normal(Rng& rng);
+// n standard normals: the same values, and the same generator state after, as n rng_normal calls.
+void rng_normals(Rng& rng, float* out, std::size_t n);
 
 // Natural logarithm for x > 0 from basic arithmetic only, accurate to a few ulps of a double.
 // Exposed for its test; rng_normal is its reason to exist.

@@ -52,11 +52,17 @@ MlpParams mlp_point(const ParamLayout& layout, float* base) {
   return p;
 }
 
-void hidden_forward(float* h, const float* a, int n, const MlpDims& m) {
-  if (m.hidden == GanHidden::Selu)
-    selu_forward(h, a, n);
-  else
-    leaky_relu_forward(h, a, n, m.slope);
+Activation hidden_activation(const MlpDims& m) {
+  return m.hidden == GanHidden::Selu ? Activation{ActKind::Selu} : Activation{ActKind::LeakyRelu, m.slope};
+}
+
+Activation last_activation(const MlpDims& m) {
+  switch (m.last) {
+    case MlpLast::Tanh: return {ActKind::Tanh};
+    case MlpLast::Sigmoid: return {ActKind::Sigmoid};
+    case MlpLast::Logits: break;
+  }
+  return {ActKind::None};
 }
 
 void hidden_backward(float* da, const float* dh, const float* a, int n, const MlpDims& m) {
@@ -67,14 +73,10 @@ void hidden_backward(float* da, const float* dh, const float* a, int n, const Ml
 }
 
 void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims& m) {
-  linear_forward(acts.a1, p.fc1, x, B, m.in, m.h1);
-  hidden_forward(acts.h1, acts.a1, B * m.h1, m);
-  linear_forward(acts.a2, p.fc2, acts.h1, B, m.h1, m.h2);
-  hidden_forward(acts.h2, acts.a2, B * m.h2, m);
-  linear_forward(acts.out, p.fc3, acts.h2, B, m.h2, m.out);
+  linear_act_forward(acts.a1, acts.h1, p.fc1, x, B, m.in, m.h1, hidden_activation(m));
+  linear_act_forward(acts.a2, acts.h2, p.fc2, acts.h1, B, m.h1, m.h2, hidden_activation(m));
   // In place: the backward of tanh and of sigmoid reads only their output.
-  if (m.last == MlpLast::Tanh) vec_tanh(acts.out, acts.out, B * m.out);
-  if (m.last == MlpLast::Sigmoid) vec_sigmoid(acts.out, acts.out, B * m.out);
+  linear_act_forward(acts.out, acts.out, p.fc3, acts.h2, B, m.h2, m.out, last_activation(m));
 }
 
 // Each layer of either network sees one batch per step, so its gradients (and dx) are written
@@ -189,7 +191,7 @@ void gan_run_init(GanRun& run, const GanConfig& config, int batch) {
 }
 
 void gan_sample_noise(float* z, std::size_t n, Rng& rng) {
-  for (std::size_t i = 0; i < n; i++) z[i] = rng_normal(rng);
+  rng_normals(rng, z, n);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,6 +56,24 @@ TEST_CASE("rng golden sequences are identical on every platform") {
   }
 }
 
+TEST_CASE("rng_normals gives what as many rng_normal calls give, and leaves the same state") {
+  // Lengths around the batch of 32 pairs, odd ones leaving a spare, and calls that start on one.
+  for (std::size_t first : {0u, 1u, 2u, 63u, 64u, 65u, 200u}) {
+    CAPTURE(first);
+    nn::Rng one = nn::rng_seeded(7, 3), bulk = one;
+    std::vector<float> expected(first + 9), got(first + 9);
+    for (float& x : expected) x = nn::rng_normal(one);
+    nn::rng_normals(bulk, got.data(), first);
+    nn::rng_normals(bulk, got.data() + first, 9);
+    for (std::size_t i = 0; i < got.size(); i++) REQUIRE(bits(got[i]) == bits(expected[i]));
+    CHECK(bits(nn::rng_normal(bulk)) == bits(nn::rng_normal(one)));
+    CHECK(nn::rng_u32(bulk) == nn::rng_u32(one));
+  }
+  nn::Rng rng = nn::rng_seeded(42), untouched = rng;
+  nn::rng_normals(rng, nullptr, 0);
+  CHECK(nn::rng_u32(rng) == nn::rng_u32(untouched));
+}
+
 TEST_CASE("rng seeds and streams give different sequences") {
   nn::Rng a = nn::rng_seeded(1), b = nn::rng_seeded(2), c = nn::rng_seeded(1, 7);
   int same_ab = 0, same_ac = 0;

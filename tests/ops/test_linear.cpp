@@ -1,5 +1,6 @@
 // Linear: against PyTorch (tests/fixtures/linear_cross_entropy.bin) and finite differences.
 #include <cmath>
+#include <tuple>
 #include <vector>
 
 #include "core/ops/linear.h"
@@ -107,5 +108,36 @@ TEST_CASE("linear on several threads: forward and weight gradients bit for bit, 
     check_close("dx added", many.dx_added.data(), one.dx_added.data(), many.dx.size(), 1e-5, 1e-5);
     CHECK(again.dx == many.dx);  // the same bits for the same thread count
     CHECK(again.dx_added == many.dx_added);
+  }
+}
+
+TEST_CASE("linear_act_forward is linear_forward then the activation, on any number of threads") {
+  // Split over the owners (150 x 784 weights), and not split (20 x 30).
+  for (auto [N, C, OC] : {std::tuple{32, 784, 150}, std::tuple{8, 30, 20}}) {
+    Rng rng{25};
+    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC);
+    const nn::LinearParams p{w.data(), b.data()};
+    std::vector<float> expected_pre(N * OC);
+    nn::linear_forward(expected_pre.data(), p, x.data(), N, C, OC);
+    for (nn::Activation act : {nn::Activation{nn::ActKind::None}, nn::Activation{nn::ActKind::LeakyRelu, 0.2f},
+                               nn::Activation{nn::ActKind::Selu}, nn::Activation{nn::ActKind::Tanh},
+                               nn::Activation{nn::ActKind::Sigmoid}}) {
+      const int kind = int(act.kind);
+      CAPTURE(N);
+      CAPTURE(kind);
+      std::vector<float> expected(N * OC);
+      nn::activation_forward(act, expected.data(), expected_pre.data(), N * OC);
+      for (int threads : {1, 2, 3}) {
+        CAPTURE(threads);
+        nn::set_num_threads(threads);
+        std::vector<float> pre(N * OC, NAN), out(N * OC, NAN), in_place(N * OC, NAN);
+        nn::linear_act_forward(pre.data(), out.data(), p, x.data(), N, C, OC, act);
+        nn::linear_act_forward(in_place.data(), in_place.data(), p, x.data(), N, C, OC, act);
+        nn::set_num_threads(1);
+        CHECK(pre == expected_pre);
+        CHECK(out == expected);
+        CHECK(in_place == expected);
+      }
+    }
   }
 }

@@ -34,8 +34,8 @@ void draw_endpoints(GanPanel& panel, std::uint64_t seed) {
   Rng rng = rng_seeded(seed, 11);
   panel.z_a.resize(std::size_t(Z));
   panel.z_b.resize(std::size_t(Z));
-  for (float& v : panel.z_a) v = rng_normal(rng);
-  for (float& v : panel.z_b) v = rng_normal(rng);
+  rng_normals(rng, panel.z_a.data(), panel.z_a.size());
+  rng_normals(rng, panel.z_b.data(), panel.z_b.size());
 }
 
 void publish(GanPanel& panel) {

@@ -1,6 +1,7 @@
 #include "core/ops/activation.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "core/vec.h"
 
@@ -39,5 +40,17 @@ void leaky_relu_backward(float* dx, const float* dout, const float* x, int n, fl
 void selu_forward(float* out, const float* x, int n) { selu(out, x, n); }
 
 void selu_backward(float* dx, const float* dout, const float* x, int n) { selu_backward_add(dx, dout, x, n); }
+
+void activation_forward(Activation act, float* out, const float* x, int n) {
+  switch (act.kind) {
+    case ActKind::None:
+      if (out != x && n > 0) std::memcpy(out, x, sizeof(float) * n);
+      return;
+    case ActKind::LeakyRelu: return leaky_relu(out, x, act.slope, n);
+    case ActKind::Selu: return selu(out, x, n);
+    case ActKind::Tanh: return vec_tanh(out, x, n);
+    case ActKind::Sigmoid: return vec_sigmoid(out, x, n);
+  }
+}
 
 }  // namespace nn

@@ -24,6 +24,17 @@ void leaky_relu_backward(float* dx, const float* dout, const float* x, int n, fl
 void selu_forward(float* out, const float* x, int n);
 void selu_backward(float* dx, const float* dout, const float* x, int n);
 
+// An activation chosen at run time, as a model's configuration picks one: what follows a layer
+// (linear_act_forward in linear.h). Each is computed on the vector kernels of vec.h.
+enum class ActKind { None, LeakyRelu, Selu, Tanh, Sigmoid };
+struct Activation {
+  ActKind kind = ActKind::None;
+  float slope = 0.0f;  // LeakyReLU's
+};
+
+// out = act(x) over n floats; out may be x. None copies x into out (nothing when out == x).
+void activation_forward(Activation act, float* out, const float* x, int n);
+
 // The scalar sigmoid shared by the recurrent cells and the losses. exp() is only ever taken of a
 // non-positive number, so it cannot overflow for large |x|.
 inline float sigmoidf(float x) {

@@ -84,6 +84,21 @@ void linear_forward(float* out, LinearParams p, const float* x, int N, int C, in
   for_each_owned_rows(OC, C, [&](RowRange r) { linear_forward_rows(out, p, x, N, C, OC, r); });
 }
 
+void linear_act_forward(float* pre, float* out, LinearParams p, const float* x, int N, int C, int OC,
+                        Activation act) {
+  for_each_owned_rows(OC, C, [&](RowRange r) {
+    linear_forward_rows(pre, p, x, N, C, OC, r);
+    if (r.size() == OC) {
+      activation_forward(act, out, pre, N * OC);
+      return;
+    }
+    for (int i = 0; i < N; i++) {
+      const std::size_t at = std::size_t(i) * OC + r.begin;
+      activation_forward(act, out + at, pre + at, r.size());
+    }
+  });
+}
+
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
                      const float* x, int N, int C, int OC) {
   linear_backward_beta(1.0f, dx, grad, dout, p, x, N, C, OC);

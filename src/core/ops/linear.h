@@ -1,5 +1,7 @@
 #pragma once
 // Fully connected layer, PyTorch's nn.Linear layout: out = x·Wᵀ + b, W stored (OC, C).
+#include "core/ops/activation.h"
+
 namespace nn {
 
 struct LinearParams {
@@ -9,6 +11,13 @@ struct LinearParams {
 
 // x (N, C) -> out (N, OC)
 void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC);
+
+// pre (N, OC) = x·Wᵀ + b and out (N, OC) = act(pre): linear_forward and activation_forward in
+// one, each output unit's activation taken on the thread that computed it, while it is in that
+// core's cache, rather than by the calling thread alone after the product. pre may be out when
+// the backward reads the activation's output (tanh, sigmoid) or there is none.
+void linear_act_forward(float* pre, float* out, LinearParams p, const float* x, int N, int C, int OC,
+                        Activation act);
 
 // Adds into dx (N, C) and into grad.w, grad.b. dx or grad.b may be null when not wanted.
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
