@@ -36,6 +36,18 @@ var Module = {
   onAbort: (what) => showError(String(what)),
 };
 
+// lab.wasm is fetched and compiled from here, while lab.js (the glue, ~260 KB) is still arriving
+// and running, rather than after it: the glue would only start the fetch once it has run.
+// Emscripten calls instantiateWasm in place of its own fetch; receiveInstance also hands the
+// compiled module to the pool's Workers.
+const labModule = WebAssembly.compileStreaming(fetch('lab.wasm', { credentials: 'same-origin' }));
+Module.instantiateWasm = (imports, receiveInstance) => {
+  labModule
+    .then((module) => WebAssembly.instantiate(module, imports).then((instance) => receiveInstance(instance, module)))
+    .catch((error) => showError(`cannot load lab.wasm (${error})`));
+  return {};  // the exports arrive later, through receiveInstance
+};
+
 // Files the user opens or drops reach the lab by value: copied into wasm memory and queued
 // (src/app/file_transfer.cpp). They are parsed there, never run.
 Module.nnlabDeliverFile = (purpose, name, bytes) => {

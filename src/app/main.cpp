@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
   if (!nn::app_init(*app, options)) return 1;
 #if defined(__EMSCRIPTEN__)
   g_app = app;
+  // The first frame is drawn now rather than in the browser's next animation frame, which comes
+  // tens of milliseconds after main returns while the page is still starting.
+  nn::frame(*app);
   emscripten_set_main_loop_arg([](void* arg) { nn::frame(*static_cast<nn::App*>(arg)); }, app, 0, false);
   return 0;
 #else

@@ -1,6 +1,5 @@
 // Linear: against PyTorch (tests/fixtures/linear_cross_entropy.bin) and finite differences.
 #include <cmath>
-#include <tuple>
 #include <vector>
 
 #include "core/ops/linear.h"
@@ -113,7 +112,11 @@ TEST_CASE("linear on several threads: forward and weight gradients bit for bit, 
 
 TEST_CASE("linear_act_forward is linear_forward then the activation, on any number of threads") {
   // Split over the owners (150 x 784 weights), and not split (20 x 30).
-  for (auto [N, C, OC] : {std::tuple{32, 784, 150}, std::tuple{8, 30, 20}}) {
+  struct Shape {
+    int N, C, OC;
+  };
+  for (Shape shape : {Shape{32, 784, 150}, Shape{8, 30, 20}}) {
+    const int N = shape.N, C = shape.C, OC = shape.OC;
     Rng rng{25};
     std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC);
     const nn::LinearParams p{w.data(), b.data()};
