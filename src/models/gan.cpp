@@ -16,22 +16,23 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // The three-layer perceptron both players are made of
 
-enum class MlpLast { Logits, Tanh, Sigmoid };  // what follows the last layer
-
-// One network's sizes and activations.
+// One network's sizes and activations: `hidden` after each hidden layer, `last` after the output
+// layer (None: the network gives logits).
 struct MlpDims {
   int in, h1, h2, out;
-  GanHidden hidden;
-  float slope;  // LeakyReLU's
-  MlpLast last;
+  Activation hidden, last;
 };
 
+Activation hidden_activation(const GanConfig& c) {
+  return c.hidden == GanHidden::Selu ? Activation{ActKind::Selu} : Activation{ActKind::LeakyRelu, c.leaky_slope};
+}
+
 MlpDims generator_dims(const GanConfig& c) {
-  MlpLast last = c.output == GanOutput::Tanh ? MlpLast::Tanh : MlpLast::Sigmoid;
-  return {c.z_dim, c.g_hidden1, c.g_hidden2, c.pixels, c.hidden, c.leaky_slope, last};
+  const Activation last{c.output == GanOutput::Tanh ? ActKind::Tanh : ActKind::Sigmoid};
+  return {c.z_dim, c.g_hidden1, c.g_hidden2, c.pixels, hidden_activation(c), last};
 }
 MlpDims discriminator_dims(const GanConfig& c) {
-  return {c.pixels, c.d_hidden1, c.d_hidden2, 1, c.hidden, c.leaky_slope, MlpLast::Logits};
+  return {c.pixels, c.d_hidden1, c.d_hidden2, 1, hidden_activation(c), Activation{ActKind::None}};
 }
 
 ParamLayout mlp_layout(const char* prefix, MlpDims m) {
@@ -52,31 +53,18 @@ MlpParams mlp_point(const ParamLayout& layout, float* base) {
   return p;
 }
 
-Activation hidden_activation(const MlpDims& m) {
-  return m.hidden == GanHidden::Selu ? Activation{ActKind::Selu} : Activation{ActKind::LeakyRelu, m.slope};
-}
-
-Activation last_activation(const MlpDims& m) {
-  switch (m.last) {
-    case MlpLast::Tanh: return {ActKind::Tanh};
-    case MlpLast::Sigmoid: return {ActKind::Sigmoid};
-    case MlpLast::Logits: break;
-  }
-  return {ActKind::None};
-}
-
 void hidden_backward(float* da, const float* dh, const float* a, int n, const MlpDims& m) {
-  if (m.hidden == GanHidden::Selu)
+  if (m.hidden.kind == ActKind::Selu)
     selu_backward(da, dh, a, n);
   else
-    leaky_relu_backward(da, dh, a, n, m.slope);
+    leaky_relu_backward(da, dh, a, n, m.hidden.slope);
 }
 
 void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims& m) {
-  linear_act_forward(acts.a1, acts.h1, p.fc1, x, B, m.in, m.h1, hidden_activation(m));
-  linear_act_forward(acts.a2, acts.h2, p.fc2, acts.h1, B, m.h1, m.h2, hidden_activation(m));
+  linear_act_forward(acts.a1, acts.h1, p.fc1, x, B, m.in, m.h1, m.hidden);
+  linear_act_forward(acts.a2, acts.h2, p.fc2, acts.h1, B, m.h1, m.h2, m.hidden);
   // In place: the backward of tanh and of sigmoid reads only their output.
-  linear_act_forward(acts.out, acts.out, p.fc3, acts.h2, B, m.h2, m.out, last_activation(m));
+  linear_act_forward(acts.out, acts.out, p.fc3, acts.h2, B, m.h2, m.out, m.last);
 }
 
 // Each layer of either network sees one batch per step, so its gradients (and dx) are written
@@ -94,9 +82,9 @@ void layer_backward(float* dx, const LinearParams* grad, const float* dout, Line
 void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p, MlpActs acts,
                   const float* x, int B, const MlpDims& m) {
   const float* dlogits = dout;
-  if (m.last != MlpLast::Logits) {
+  if (m.last.kind != ActKind::None) {
     std::memset(ga.dlogits, 0, sizeof(float) * B * m.out);
-    if (m.last == MlpLast::Tanh)
+    if (m.last.kind == ActKind::Tanh)
       tanh_backward(ga.dlogits, dout, acts.out, B * m.out);
     else
       sigmoid_backward(ga.dlogits, dout, acts.out, B * m.out);
