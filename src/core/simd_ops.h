@@ -91,9 +91,10 @@ struct Avx2Fma {
   static V less(V a, V b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
   static V select(V mask, V if_true, V if_false) { return _mm256_blendv_ps(if_false, if_true, mask); }
   static V round(V a) { return _mm256_round_ps(a, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC); }
-  // 2^n for integral n in [-126, 127], built in the exponent field.
+  // 2^(n+K) for integral n + K in [-126, 127], built in the exponent field.
+  template <int K = 0>
   static V pow2(V n) {
-    __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127));
+    __m256i e = _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127 + K));
     return _mm256_castsi256_ps(_mm256_slli_epi32(e, 23));
   }
   // rows[i] lane j <-> rows[j] lane i
@@ -228,9 +229,10 @@ struct Simd128 {
   static V round(V a) { return wasm_f32x4_nearest(a); }
   // Adding 1.5·2^23 puts integral n in the low mantissa bits, cheaper in V8 than a saturating
   // float-to-int conversion.
+  template <int K = 0>
   static V pow2(V n) {
     V biased = wasm_f32x4_add(n, wasm_f32x4_splat(12582912.0f));
-    return wasm_i32x4_shl(wasm_i32x4_add(biased, wasm_i32x4_splat(127 - 0x4B400000)), 23);
+    return wasm_i32x4_shl(wasm_i32x4_add(biased, wasm_i32x4_splat(127 + K - 0x4B400000)), 23);
   }
   // rows[i] lane j <-> rows[j] lane i
   static void transpose(V (&r)[4]) {

@@ -58,13 +58,23 @@ constexpr float kInf = std::numeric_limits<float>::infinity();
 // Transcendentals on one vector: always inlined, as a call would spill the fused cell kernels'
 // live vectors around each one.
 
-// y * 2^n for integral n in [-150, 128], rounded once, like std::exp's results near the ends of
-// its range: in one instruction where the backend has one, else with 2^n as two factors, each a
-// normal float even where 2^n itself is denormal or overflows. Both give the same bits.
-template <class S>
+// What exp<S, Arg> may assume of its argument (NaN aside): its sign, when the caller knows it,
+// bounds n below and lets the last step scale by 2^n in two products, one by a constant.
+enum class ExpArg { Any, NonPositive, NonNegative };
+
+// y * 2^n for integral n, y in [0.7, 1.42], rounded once, like std::exp's results near the ends of
+// its range. In one instruction where the backend has one; else 2^n as two factors, each a normal
+// float even where 2^n itself is denormal or overflows: 2^(n+25) and 2^-25 for n in [-150, 0]
+// (y * 2^(n+25) is normal, so exact), 2^(n-1) and 2 for n in [0, 128], or 2^(n/2) twice, which
+// costs three more operations, for n in [-150, 128]. Every way gives the same bits.
+template <class S, ExpArg Arg>
 [[gnu::always_inline]] inline typename S::V scale_pow2(typename S::V y, typename S::V n) {
   if constexpr (requires { S::scalef(y, n); }) {
     return S::scalef(y, n);
+  } else if constexpr (Arg == ExpArg::NonPositive) {
+    return S::mul(S::mul(y, S::template pow2<25>(n)), S::set1(0x1p-25f));
+  } else if constexpr (Arg == ExpArg::NonNegative) {
+    return S::mul(S::mul(y, S::template pow2<-1>(n)), S::set1(2.0f));
   } else {
     typename S::V n1 = S::round(S::mul(n, S::set1(0.5f)));
     return S::mul(S::mul(y, S::pow2(n1)), S::pow2(S::sub(n, n1)));
@@ -72,11 +82,12 @@ template <class S>
 }
 
 // e^x = 2^n * e^r with n = round(x / ln2), |r| <= ln2/2 (Cephes expf: degree-6 polynomial, 1 ulp).
-template <class S>
+template <class S, ExpArg Arg = ExpArg::Any>
 [[gnu::always_inline]] inline typename S::V exp(typename S::V x) {
   using V = typename S::V;
   // Beyond these bounds e^x is inf or 0 anyway; they keep n within [-150, 128].
-  x = S::max(S::min(x, S::set1(88.8f)), S::set1(-104.0f));
+  if constexpr (Arg != ExpArg::NonPositive) x = S::min(x, S::set1(88.8f));
+  if constexpr (Arg != ExpArg::NonNegative) x = S::max(x, S::set1(-104.0f));
   V n = S::round(S::mul(x, S::set1(1.44269504088896341f)));
   // x - n*ln2 with ln2 split in two (Cody-Waite): n * 0.693359375 is exact.
   V r = S::fmadd(n, S::set1(-0.693359375f), x);
@@ -88,7 +99,7 @@ template <class S>
   p = S::fmadd(p, r, S::set1(1.6666665459e-1f));
   p = S::fmadd(p, r, S::set1(5.0000001201e-1f));
   V y = S::add(S::fmadd(p, S::mul(r, r), r), S::set1(1.0f));
-  return scale_pow2<S>(y, n);
+  return scale_pow2<S, Arg>(y, n);
 }
 
 template <class S>
@@ -106,7 +117,7 @@ template <class S>
   p = S::fmadd(p, s, S::set1(-3.33332819422e-1f));
   V small = S::fmadd(S::mul(p, s), ax, ax);
   // Otherwise 1 - 2/(e^2|x| + 1), exactly 1 once e^2|x| overflows.
-  V e = exp<S>(S::add(ax, ax));
+  V e = exp<S, ExpArg::NonNegative>(S::add(ax, ax));
   V large = S::sub(S::set1(1.0f), S::div(S::set1(2.0f), S::add(e, S::set1(1.0f))));
   V t = S::select(S::less(ax, S::set1(0.625f)), small, large);
   return S::bit_or(t, S::bit_and(sign, x));
@@ -116,7 +127,7 @@ template <class S>
 template <class S>
 [[gnu::always_inline]] inline typename S::V sigmoid(typename S::V x) {
   using V = typename S::V;
-  V e = exp<S>(S::bit_or(x, S::set1(-0.0f)));
+  V e = exp<S, ExpArg::NonPositive>(S::bit_or(x, S::set1(-0.0f)));
   V r = S::div(S::set1(1.0f), S::add(S::set1(1.0f), e));
   return S::select(S::less(x, S::zero()), S::mul(e, r), r);
 }
@@ -135,7 +146,7 @@ template <class S>
   p = S::fmadd(p, x, S::set1(0.5f));
   p = S::fmadd(p, x, S::set1(1.0f));
   V near = S::mul(p, x);
-  V far = S::sub(exp<S>(x), S::set1(1.0f));
+  V far = S::sub(exp<S, ExpArg::NonPositive>(x), S::set1(1.0f));
   return S::select(S::less(x, S::set1(-0.5f)), far, near);
 }
 
@@ -427,7 +438,7 @@ template <class S>
 void selu_backward_add(float* dx, const float* dout, const float* x, int n) {
   const auto scale = S::set1(kSeluScale), scale_alpha = S::set1(kSeluScale * kSeluAlpha);
   backward_add<S>(dx, dout, x, n, [=](auto d, auto xv, auto acc) {
-    auto slope = S::select(S::less(S::zero(), xv), scale, S::mul(scale_alpha, exp<S>(S::min(xv, S::zero()))));
+    auto slope = S::select(S::less(S::zero(), xv), scale, S::mul(scale_alpha, exp<S, ExpArg::NonPositive>(S::min(xv, S::zero()))));
     return S::fmadd(d, slope, acc);
   });
 }

@@ -99,23 +99,31 @@ TEST_CASE("vec_exp is within a few ulp of exp over the float range") {
   });
 }
 
-TEST_CASE("vec_exp gives the same bits on every FMA backend, denormal and overflowing results included") {
-  // AVX-512 scales by 2^n in one instruction (vscalefps), AVX2 in two exact steps: the same
-  // correctly rounded product either way.
+TEST_CASE("exp, tanh and sigmoid give the same bits on every FMA backend, denormal and overflowing results included") {
+  // AVX-512 scales by 2^n in one instruction (vscalefps); AVX2 in two exact steps, the second by a
+  // constant where the sign of exp's argument is known (tanh, sigmoid), else by 2^(n/2) twice:
+  // the same correctly rounded product every way.
+  struct Fn {
+    const char* name;
+    void (*fn)(float*, const float*, int);
+  };
   std::vector<float> x = sample_inputs(110.0f);
-  std::vector<std::vector<float>> results;
-  for (nn::SimdBackend b : {nn::SimdBackend::Avx2Fma, nn::SimdBackend::Avx512}) {
-    nn::SimdBackend saved = nn::simd_backend();
-    if (!nn::simd_set_backend(b)) continue;
-    results.emplace_back(x.size());
-    nn::vec_exp(results.back().data(), x.data(), int(x.size()));
-    nn::simd_set_backend(saved);
-  }
-  for (size_t r = 1; r < results.size(); r++)
-    for (size_t i = 0; i < x.size(); i++) {
-      CAPTURE(x[i]);
-      REQUIRE(std::memcmp(&results[r][i], &results[0][i], sizeof(float)) == 0);
+  for (Fn f : {Fn{"exp", nn::vec_exp}, Fn{"tanh", nn::vec_tanh}, Fn{"sigmoid", nn::vec_sigmoid}}) {
+    CAPTURE(f.name);
+    std::vector<std::vector<float>> results;
+    for (nn::SimdBackend b : {nn::SimdBackend::Avx2Fma, nn::SimdBackend::Avx512}) {
+      nn::SimdBackend saved = nn::simd_backend();
+      if (!nn::simd_set_backend(b)) continue;
+      results.emplace_back(x.size());
+      f.fn(results.back().data(), x.data(), int(x.size()));
+      nn::simd_set_backend(saved);
     }
+    for (size_t r = 1; r < results.size(); r++)
+      for (size_t i = 0; i < x.size(); i++) {
+        CAPTURE(x[i]);
+        REQUIRE(std::memcmp(&results[r][i], &results[0][i], sizeof(float)) == 0);
+      }
+  }
 }
 
 TEST_CASE("vec_tanh is within a few ulp of tanh and saturates to +-1") {
