@@ -438,7 +438,8 @@ template <class S>
 void selu_backward_add(float* dx, const float* dout, const float* x, int n) {
   const auto scale = S::set1(kSeluScale), scale_alpha = S::set1(kSeluScale * kSeluAlpha);
   backward_add<S>(dx, dout, x, n, [=](auto d, auto xv, auto acc) {
-    auto slope = S::select(S::less(S::zero(), xv), scale, S::mul(scale_alpha, exp<S, ExpArg::NonPositive>(S::min(xv, S::zero()))));
+    auto negative = S::mul(scale_alpha, exp<S, ExpArg::NonPositive>(S::min(xv, S::zero())));
+    auto slope = S::select(S::less(S::zero(), xv), scale, negative);
     return S::fmadd(d, slope, acc);
   });
 }
