@@ -10,7 +10,7 @@ namespace {
 // The scalar backend is the reference twins themselves.
 constexpr VecKernels kScalarKernels = {vec_add_ref,  vec_mul_ref,     vec_axpy_ref,     vec_scale_ref,
                                        vec_sum_ref,  vec_dot_ref,     vec_max_ref,      vec_all_finite_ref, vec_exp_ref,
-                                       vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, bias_act_rows_ref, sum_rows_add_ref,
+                                       vec_tanh_ref, vec_sigmoid_ref, vec_exp_sum_ref, softmax_rows_ref, add_bias_rows_ref, sum_rows_add_ref,
                                        leaky_relu_ref, selu_ref, selu_backward_add_ref, leaky_relu_backward_add_ref, adam_update_ref,
                                        rmsprop_update_ref,
                                        lstm_cell_forward_ref, lstm_cell_backward_ref, gru_cell_forward_ref,
@@ -44,8 +44,8 @@ void vec_tanh(float* out, const float* x, int n) { kernels().tanh(out, x, n); }
 void vec_sigmoid(float* out, const float* x, int n) { kernels().sigmoid(out, x, n); }
 float vec_exp_sum(float* out, const float* x, float shift, int n) { return kernels().exp_sum(out, x, shift, n); }
 void softmax_rows(float* out, const float* x, int rows, int cols) { kernels().softmax_rows(out, x, rows, cols); }
-void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
-  kernels().bias_act_rows(out, x, bias, act, rows, cols);
+void add_bias_rows(float* out, const float* x, const float* bias, int rows, int cols) {
+  kernels().add_bias_rows(out, x, bias, rows, cols);
 }
 void sum_rows_add(float* acc, const float* x, int rows, int cols) { kernels().sum_rows_add(acc, x, rows, cols); }
 

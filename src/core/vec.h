@@ -9,8 +9,6 @@
 // saturates to +-1 and sigmoid to 1 and 0 (via denormals); NaN in gives NaN out.
 namespace nn {
 
-enum class Act { None, Relu, Tanh, Sigmoid };
-
 void vec_add(float* out, const float* a, const float* b, int n);  // out = a + b
 void vec_mul(float* out, const float* a, const float* b, int n);  // out = a * b
 void vec_axpy(float* y, float alpha, const float* x, int n);      // y += alpha * x
@@ -28,8 +26,8 @@ void vec_sigmoid(float* out, const float* x, int n);  // 1 / (1 + exp(-x))
 float vec_exp_sum(float* out, const float* x, float shift, int n);
 // Each row of x (rows, cols) -> exp(x - max) / sum: stable for any finite inputs.
 void softmax_rows(float* out, const float* x, int rows, int cols);
-// out(rows, cols) = act(x + bias) with bias (cols) added to every row: a layer's epilogue.
-void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+// out(rows, cols) = x + bias, bias (cols) added to every row: a layer's bias.
+void add_bias_rows(float* out, const float* x, const float* bias, int rows, int cols);
 // acc(cols) += the sum of the rows of x (rows, cols), added row after row: a bias's gradient.
 void sum_rows_add(float* acc, const float* x, int rows, int cols);
 
@@ -97,7 +95,7 @@ void vec_tanh_ref(float* out, const float* x, int n);
 void vec_sigmoid_ref(float* out, const float* x, int n);
 float vec_exp_sum_ref(float* out, const float* x, float shift, int n);
 void softmax_rows_ref(float* out, const float* x, int rows, int cols);
-void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+void add_bias_rows_ref(float* out, const float* x, const float* bias, int rows, int cols);
 void sum_rows_add_ref(float* acc, const float* x, int rows, int cols);
 void leaky_relu_ref(float* out, const float* x, float slope, int n);
 void selu_ref(float* out, const float* x, int n);

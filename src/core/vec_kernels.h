@@ -22,7 +22,7 @@ struct VecKernels {
   void (*sigmoid)(float* out, const float* x, int n);
   float (*exp_sum)(float* out, const float* x, float shift, int n);
   void (*softmax_rows)(float* out, const float* x, int rows, int cols);
-  void (*bias_act_rows)(float* out, const float* x, const float* bias, Act act, int rows, int cols);
+  void (*add_bias_rows)(float* out, const float* x, const float* bias, int rows, int cols);
   void (*sum_rows_add)(float* acc, const float* x, int rows, int cols);
   void (*leaky_relu)(float* out, const float* x, float slope, int n);
   void (*selu)(float* out, const float* x, int n);
@@ -307,20 +307,9 @@ void softmax_rows(float* out, const float* x, int rows, int cols) {
     scale<S>(out, 1.0f / exp_sum<S>(out, x, max<S>(x, cols), cols), cols);
 }
 
-template <class S, class F>
-void bias_rows(float* out, const float* x, const float* bias, int rows, int cols, F f) {
-  for (int r = 0; r < rows; r++, x += cols, out += cols)
-    map2<S>(out, x, bias, cols, [f](auto xv, auto bv) { return f(S::add(xv, bv)); });
-}
-
 template <class S>
-void bias_act_rows(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
-  switch (act) {
-    case Act::None: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return v; });
-    case Act::Relu: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return S::max(v, S::zero()); });
-    case Act::Tanh: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return tanh<S>(v); });
-    case Act::Sigmoid: return bias_rows<S>(out, x, bias, rows, cols, [](auto v) { return sigmoid<S>(v); });
-  }
+void add_bias_rows(float* out, const float* x, const float* bias, int rows, int cols) {
+  for (int r = 0; r < rows; r++, x += cols, out += cols) add<S>(out, x, bias, cols);
 }
 
 // Four vectors of acc at a time stay in registers while the rows go by.
@@ -605,7 +594,7 @@ void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float
 template <class S>
 constexpr VecKernels make_kernels() {
   return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, all_finite<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
-          exp_sum<S>, softmax_rows<S>, bias_act_rows<S>, sum_rows_add<S>, leaky_relu<S>, selu<S>,
+          exp_sum<S>, softmax_rows<S>, add_bias_rows<S>, sum_rows_add<S>, leaky_relu<S>, selu<S>,
           selu_backward_add<S>, leaky_relu_backward_add<S>, adam_update<S>,
           rmsprop_update<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
           gru_cell_backward<S>};

@@ -15,15 +15,6 @@ float sigmoid_ref(float x) {
   return x < 0.0f ? e / (1.0f + e) : 1.0f / (1.0f + e);
 }
 
-float act_ref(Act act, float x) {
-  switch (act) {
-    case Act::None: return x;
-    case Act::Relu: return x < 0.0f ? 0.0f : x;  // NaN passes through
-    case Act::Tanh: return std::tanh(x);
-    case Act::Sigmoid: return sigmoid_ref(x);
-  }
-  return x;
-}
 
 }  // namespace
 
@@ -99,9 +90,9 @@ void softmax_rows_ref(float* out, const float* x, int rows, int cols) {
   }
 }
 
-void bias_act_rows_ref(float* out, const float* x, const float* bias, Act act, int rows, int cols) {
+void add_bias_rows_ref(float* out, const float* x, const float* bias, int rows, int cols) {
   for (int r = 0; r < rows; r++, x += cols, out += cols)
-    for (int c = 0; c < cols; c++) out[c] = act_ref(act, x[c] + bias[c]);
+    for (int c = 0; c < cols; c++) out[c] = x[c] + bias[c];
 }
 
 void sum_rows_add_ref(float* acc, const float* x, int rows, int cols) {

@@ -113,7 +113,7 @@ void linear_backward_input(float* dx, const float* dout, const float* w, int N, 
   linear_input_grad(0.0f, dx, dout, w, N, C, OC);
 }
 
-void bias_forward(float* out, const float* b, int N, int OC) { bias_act_rows(out, out, b, Act::None, N, OC); }
+void bias_forward(float* out, const float* b, int N, int OC) { add_bias_rows(out, out, b, N, OC); }
 
 void bias_backward(float* db, const float* dout, int N, int OC) { sum_rows_add(db, dout, N, OC); }
 
