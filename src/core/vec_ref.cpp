@@ -15,7 +15,6 @@ float sigmoid_ref(float x) {
   return x < 0.0f ? e / (1.0f + e) : 1.0f / (1.0f + e);
 }
 
-
 }  // namespace
 
 void vec_add_ref(float* out, const float* a, const float* b, int n) {
@@ -91,8 +90,7 @@ void softmax_rows_ref(float* out, const float* x, int rows, int cols) {
 }
 
 void add_bias_rows_ref(float* out, const float* x, const float* bias, int rows, int cols) {
-  for (int r = 0; r < rows; r++, x += cols, out += cols)
-    for (int c = 0; c < cols; c++) out[c] = x[c] + bias[c];
+  for (int r = 0; r < rows; r++, x += cols, out += cols) vec_add_ref(out, x, bias, cols);
 }
 
 void sum_rows_add_ref(float* acc, const float* x, int rows, int cols) {
