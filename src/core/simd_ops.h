@@ -256,4 +256,59 @@ struct Simd128 {
 };
 #endif
 
+// Two vectors of S as one of twice the lanes, each operation done on both halves in turn. For
+// kernels whose every vector is a long chain of dependent operations (the recurrent cells, with
+// their exps and divisions): the two chains' instructions come interleaved, so one chain's
+// latency hides behind the other's work even where the CPU's out-of-order window cannot reach
+// the next iteration. Each lane gets the arithmetic it would get from S.
+template <class S>
+struct Pair {
+  static constexpr int kHalf = S::kLanes;
+  static constexpr int kLanes = 2 * kHalf;
+  struct V {
+    typename S::V lo, hi;
+  };
+  static V zero() { return {S::zero(), S::zero()}; }
+  static V set1(float x) { return {S::set1(x), S::set1(x)}; }
+  static V load(const float* p) { return {S::load(p), S::load(p + kHalf)}; }
+  static void store(float* p, V v) {
+    S::store(p, v.lo);
+    S::store(p + kHalf, v.hi);
+  }
+  static V load_partial(const float* p, int n) {
+    if (n < kHalf) return {S::load_partial(p, n), S::zero()};
+    return {S::load(p), S::load_partial(p + kHalf, n - kHalf)};
+  }
+  static void store_partial(float* p, V v, int n) {
+    if (n < kHalf) return S::store_partial(p, v.lo, n);
+    S::store(p, v.lo);
+    S::store_partial(p + kHalf, v.hi, n - kHalf);
+  }
+  static V add(V a, V b) { return {S::add(a.lo, b.lo), S::add(a.hi, b.hi)}; }
+  static V sub(V a, V b) { return {S::sub(a.lo, b.lo), S::sub(a.hi, b.hi)}; }
+  static V mul(V a, V b) { return {S::mul(a.lo, b.lo), S::mul(a.hi, b.hi)}; }
+  static V div(V a, V b) { return {S::div(a.lo, b.lo), S::div(a.hi, b.hi)}; }
+  static V fmadd(V a, V b, V c) { return {S::fmadd(a.lo, b.lo, c.lo), S::fmadd(a.hi, b.hi, c.hi)}; }
+  static V min(V a, V b) { return {S::min(a.lo, b.lo), S::min(a.hi, b.hi)}; }
+  static V max(V a, V b) { return {S::max(a.lo, b.lo), S::max(a.hi, b.hi)}; }
+  static V bit_and(V a, V b) { return {S::bit_and(a.lo, b.lo), S::bit_and(a.hi, b.hi)}; }
+  static V bit_or(V a, V b) { return {S::bit_or(a.lo, b.lo), S::bit_or(a.hi, b.hi)}; }
+  static V bit_andnot(V a, V b) { return {S::bit_andnot(a.lo, b.lo), S::bit_andnot(a.hi, b.hi)}; }
+  static V less(V a, V b) { return {S::less(a.lo, b.lo), S::less(a.hi, b.hi)}; }
+  static V select(V mask, V if_true, V if_false) {
+    return {S::select(mask.lo, if_true.lo, if_false.lo), S::select(mask.hi, if_true.hi, if_false.hi)};
+  }
+  static V round(V a) { return {S::round(a.lo), S::round(a.hi)}; }
+  template <int K = 0>
+  static V pow2(V n) {
+    return {S::template pow2<K>(n.lo), S::template pow2<K>(n.hi)};
+  }
+  // Only where S has it (AVX-512), as the kernels test for it.
+  static V scalef(V y, V n)
+    requires requires(typename S::V v) { S::scalef(v, v); }
+  {
+    return {S::scalef(y.lo, n.lo), S::scalef(y.hi, n.hi)};
+  }
+};
+
 }  // namespace nn::simd

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/simd_ops.h"
 #include "core/vec.h"
 
 namespace nn {
@@ -596,8 +597,8 @@ constexpr VecKernels make_kernels() {
   return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, all_finite<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,
           exp_sum<S>, softmax_rows<S>, add_bias_rows<S>, sum_rows_add<S>, leaky_relu<S>, selu<S>,
           selu_backward_add<S>, leaky_relu_backward_add<S>, adam_update<S>,
-          rmsprop_update<S>, lstm_cell_forward<S>, lstm_cell_backward<S>, gru_cell_forward<S>,
-          gru_cell_backward<S>};
+          rmsprop_update<S>, lstm_cell_forward<simd::Pair<S>>, lstm_cell_backward<simd::Pair<S>>,
+          gru_cell_forward<simd::Pair<S>>, gru_cell_backward<S>};
 }
 
 }  // namespace
