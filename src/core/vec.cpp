@@ -66,8 +66,8 @@ void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const
   kernels().lstm_cell_forward(gates, b_ih, b_hh, c_prev, c, h, rows, H, n);
 }
 void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
-                        const float* c_prev, const float* c, int rows, int H, int n) {
-  kernels().lstm_cell_backward(dgates, db_ih, db_hh, dc, dh, gates, c_prev, c, rows, H, n);
+                        const float* c_prev, const float* h, int rows, int H, int n) {
+  kernels().lstm_cell_backward(dgates, db_ih, db_hh, dc, dh, gates, c_prev, h, rows, H, n);
 }
 void gru_cell_forward(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev, float* h,
                       int rows, int H, int n) {

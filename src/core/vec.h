@@ -67,10 +67,11 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // (4H); c = f*c_prev + i*g and h = o*tanh(c), each (rows, H).
 void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c, float* h,
                        int rows, int H, int n);
-// Backward: dh and dc (rows, H) are the gradients wrt h and c; out: dgates (rows, 4H) wrt the
-// pre-activations, their row sums added into db_ih and db_hh (4H), and dc becomes the gradient wrt c_prev.
+// Backward: dh and dc (rows, H) are the gradients wrt h and c; gates, c_prev and h as forward left
+// them (tanh(c) is recovered as h / o). Out: dgates (rows, 4H) wrt the pre-activations, their row
+// sums added into db_ih and db_hh (4H), and dc becomes the gradient wrt c_prev.
 void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
-                        const float* c_prev, const float* c, int rows, int H, int n);
+                        const float* c_prev, const float* h, int rows, int H, int n);
 // GRU (PyTorch's form, r applied to the hidden projection): gates (rows, 3H) [r z n] hold x·W_ihᵀ in
 // and the activations out; hh (rows, 3H) holds h_prev·W_hhᵀ in, + b_hh out (backward needs it);
 // h = (1-z)*n + z*h_prev with n = tanh(x_n + b_in + r*hh_n).
@@ -106,7 +107,7 @@ void rmsprop_update_ref(float* w, const float* g, float* s, const RmsPropCoeffic
 void lstm_cell_forward_ref(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c,
                            float* h, int rows, int H, int n);
 void lstm_cell_backward_ref(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
-                            const float* gates, const float* c_prev, const float* c, int rows, int H, int n);
+                            const float* gates, const float* c_prev, const float* h, int rows, int H, int n);
 void gru_cell_forward_ref(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev,
                           float* h, int rows, int H, int n);
 void gru_cell_backward_ref(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,

@@ -34,7 +34,7 @@ struct VecKernels {
   void (*lstm_cell_forward)(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c,
                             float* h, int rows, int H, int n);
   void (*lstm_cell_backward)(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
-                             const float* gates, const float* c_prev, const float* c, int rows, int H, int n);
+                             const float* gates, const float* c_prev, const float* h, int rows, int H, int n);
   void (*gru_cell_forward)(float* gates, float* hh, const float* b_ih, const float* b_hh, const float* h_prev,
                            float* h, int rows, int H, int n);
   void (*gru_cell_backward)(float* dgi, float* dgh, float* db_ih, float* db_hh, float* dh, const float* gates,
@@ -487,6 +487,14 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // Recurrent cells
 
 
+// tanh(c) again in the backward cell, as h / o: h = o * tanh(c) was rounded once, so the quotient
+// is within an ulp or so of tanh(c), for a division rather than a tanh. Where o is 0 (its sigmoid
+// underflowed), so is h: tanh(c) is taken as 0 there, and every use of it is multiplied by o.
+template <class S>
+[[gnu::always_inline]] inline typename S::V tanh_c_from_h(typename S::V h, typename S::V o) {
+  return S::select(S::less(S::zero(), o), S::div(h, o), S::zero());
+}
+
 template <class S>
 void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const float* c_prev, float* c, float* h,
                        int rows, int H, int n) {
@@ -510,9 +518,9 @@ void lstm_cell_forward(float* gates, const float* b_ih, const float* b_hh, const
 
 template <class S>
 void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh, const float* gates,
-                        const float* c_prev, const float* c, int rows, int H, int n) {
+                        const float* c_prev, const float* h, int rows, int H, int n) {
   float* const p[] = {dgates,    dgates + H,    dgates + 2 * H,    dgates + 3 * H,    dc, rw(dh),
-                      rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(c)};
+                      rw(gates), rw(gates) + H, rw(gates) + 2 * H, rw(gates) + 3 * H, rw(c_prev), rw(h)};
   const int G = 4 * H, stride[] = {G, G, G, G, H, H, G, G, G, G, H, H};
   // Both biases sit where the gates' pre-activations are summed: both get the same gradient.
   const SumTarget sums[] = {{db_ih, 0}, {db_ih + H, 1}, {db_ih + 2 * H, 2}, {db_ih + 3 * H, 3},
@@ -521,7 +529,7 @@ void lstm_cell_backward(float* dgates, float* db_ih, float* db_hh, float* dc, co
     const auto one = S::set1(1.0f);
     auto dhv = io.load(q[5]);
     auto i = io.load(q[6]), f = io.load(q[7]), g = io.load(q[8]), o = io.load(q[9]);
-    auto tc = tanh<S>(io.load(q[11]));
+    auto tc = tanh_c_from_h<S>(io.load(q[11]), o);
     auto dcv = S::fmadd(S::mul(dhv, o), S::sub(one, S::mul(tc, tc)), io.load(q[4]));
     const typename S::V d[] = {S::mul(S::mul(dcv, g), S::mul(i, S::sub(one, i))),
                                S::mul(S::mul(dcv, io.load(q[10])), S::mul(f, S::sub(one, f))),

@@ -148,14 +148,14 @@ void lstm_cell_forward_ref(float* gates, const float* b_ih, const float* b_hh, c
 }
 
 void lstm_cell_backward_ref(float* dgates, float* db_ih, float* db_hh, float* dc, const float* dh,
-                            const float* gates, const float* c_prev, const float* c, int rows, int H, int n) {
+                            const float* gates, const float* c_prev, const float* h, int rows, int H, int n) {
   for (int b = 0; b < rows; b++)
     for (int k = 0; k < n; k++) {
       const float* gi = gates + size_t(b) * 4 * H + k;
       float* dgi = dgates + size_t(b) * 4 * H + k;
       const float i = gi[0], f = gi[H], g = gi[2 * H], o = gi[3 * H];
       const size_t j = size_t(b) * H + k;
-      const float tc = std::tanh(c[j]);
+      const float tc = o > 0.0f ? h[j] / o : 0.0f;  // tanh(c), as the SIMD kernels have it (vec_kernels.h)
       const float dcv = dc[j] + dh[j] * o * (1.0f - tc * tc);
       dgi[0] = dcv * g * i * (1.0f - i);
       dgi[H] = dcv * c_prev[j] * f * (1.0f - f);

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <iterator>
 #include <random>
 #include <vector>
 
@@ -84,15 +85,41 @@ TEST_CASE("lstm_cell_forward and lstm_cell_backward match their twins") {
       std::vector<float> db_ih = random_vector(size_t(4) * s.H, rng, -1, 1), db_hh = random_vector(size_t(4) * s.H, rng, -1, 1);
       auto dgates_ref = dgates, dc_ref = dc, db_ih_ref = db_ih, db_hh_ref = db_hh;
       nn::lstm_cell_backward(dgates.data() + s.u0, db_ih.data() + s.u0, db_hh.data() + s.u0, dc.data() + s.u0,
-                             dh.data() + s.u0, gates_ref.data() + s.u0, c_prev.data() + s.u0, c_ref.data() + s.u0,
+                             dh.data() + s.u0, gates_ref.data() + s.u0, c_prev.data() + s.u0, h_ref.data() + s.u0,
                              s.rows, s.H, s.n);
       nn::lstm_cell_backward_ref(dgates_ref.data() + s.u0, db_ih_ref.data() + s.u0, db_hh_ref.data() + s.u0,
                                  dc_ref.data() + s.u0, dh.data() + s.u0, gates_ref.data() + s.u0,
-                                 c_prev.data() + s.u0, c_ref.data() + s.u0, s.rows, s.H, s.n);
+                                 c_prev.data() + s.u0, h_ref.data() + s.u0, s.rows, s.H, s.n);
       check_same(dgates, dgates_ref, 4 * s.H, s);
       check_same(dc, dc_ref, s.H, s);
       check_same(db_ih, db_ih_ref, 4 * s.H, s);
       check_same(db_hh, db_hh_ref, 4 * s.H, s);
+    }
+  });
+}
+
+TEST_CASE("the LSTM backward cell's tanh(c), recovered as h / o, is tanh(c) to rounding, o underflowing included") {
+  // Output gates from saturated open to underflowed shut (sigmoid(-110) is 0 in float, sigmoid(-90)
+  // a denormal); c and dh vary so that every unit's gradient differs.
+  const float o_pre[] = {-200, -110, -100, -90, -50, -3, 0, 2, 5, 20, 50, 200};
+  const int H = int(std::size(o_pre));
+  std::mt19937 rng(11);
+  std::vector<float> gates = random_vector(size_t(4) * H, rng, -3, 3), c_prev = random_vector(size_t(H), rng, -2, 2);
+  for (int k = 0; k < H; k++) gates[size_t(3) * H + k] = o_pre[k];
+  const std::vector<float> zeros(size_t(4) * H, 0.0f), dh = random_vector(size_t(H), rng, -1, 1);
+  std::vector<float> c(std::size(o_pre)), h(std::size(o_pre));
+  nn::lstm_cell_forward_ref(gates.data(), zeros.data(), zeros.data(), c_prev.data(), c.data(), h.data(), 1, H, H);
+  for_each_backend([&] {
+    std::vector<float> dgates(4 * std::size(o_pre)), dc(std::size(o_pre), 0.0f), db_ih(size_t(4) * H, 0.0f), db_hh = db_ih;
+    nn::lstm_cell_backward(dgates.data(), db_ih.data(), db_hh.data(), dc.data(), dh.data(), gates.data(), c_prev.data(),
+                           h.data(), 1, H, H);
+    for (int k = 0; k < H; k++) {
+      CAPTURE(o_pre[k]);
+      const double o = gates[size_t(3) * H + k], f = gates[size_t(H) + k], tc = std::tanh(double(c[size_t(k)]));
+      const double d_o = dh[size_t(k)] * tc * o * (1 - o), dc_prev = dh[size_t(k)] * o * (1 - tc * tc) * f;
+      CHECK(std::fabs(dgates[size_t(3) * H + k] - d_o) <= kCellTol * (1 + std::fabs(d_o)));
+      CHECK(std::fabs(dc[size_t(k)] - dc_prev) <= kCellTol * (1 + std::fabs(dc_prev)));
+      CHECK(std::isfinite(dgates[size_t(3) * H + k]));
     }
   });
 }

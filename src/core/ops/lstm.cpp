@@ -91,7 +91,7 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
         float* sums = bias_sums + size_t((b0 + r) / kSequenceBlock) * 2 * G;
         lstm_cell_backward(dgates + gate_row + size_t(r) * G, sums, sums + G, dc + size_t(r) * H, dh + size_t(r) * H,
                            cache.gates + gate_row + size_t(r) * G, cache.c + row + size_t(r) * H,
-                           cache.c + next + size_t(r) * H, n, H, H);
+                           cache.h + next + size_t(r) * H, n, H, H);
       }
     }
   });
