@@ -600,6 +600,8 @@ void gru_cell_backward(float* dgi, float* dgh, float* db_ih, float* db_hh, float
   });
 }
 
+// The cells with exps and divisions in their chains take two vectors at a time (simd::Pair); the
+// GRU backward cell has none.
 template <class S>
 constexpr VecKernels make_kernels() {
   return {add<S>, mul<S>, axpy<S>, scale<S>, sum<S>, dot<S>, max<S>, all_finite<S>, exp_array<S>, tanh_array<S>, sigmoid_array<S>,

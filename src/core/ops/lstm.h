@@ -17,7 +17,8 @@ struct LstmParams {
 
 // What forward leaves for backward; it also holds the outputs. With h and c laid out (T+1, B, H),
 // slot 0 is the initial state, h + B*H is the output sequence (T, B, H), and slot T is the final
-// state (PyTorch's h_n, c_n).
+// state (PyTorch's h_n, c_n). Backward reads the outputs too (tanh(c) is recovered as h / o): a
+// caller that changes them in place, as a dropout would, must work on a copy.
 struct LstmCache {
   float* gates;  // (T, B, 4H) i, f, g, o after their nonlinearities
   float* c;      // (T+1, B, H)
