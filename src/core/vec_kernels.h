@@ -486,7 +486,6 @@ void rmsprop_update(float* w, const float* g, float* s, const RmsPropCoefficient
 // ---------------------------------------------------------------------------------------------
 // Recurrent cells
 
-
 // tanh(c) again in the backward cell, as h / o: h = o * tanh(c) was rounded once, so the quotient
 // is within an ulp or so of tanh(c), for a division rather than a tanh. Where o is 0 (its sigmoid
 // underflowed), so is h: tanh(c) is taken as 0 there, and every use of it is multiplied by o.

@@ -102,24 +102,25 @@ TEST_CASE("the LSTM backward cell's tanh(c), recovered as h / o, is tanh(c) to r
   // Output gates from saturated open to underflowed shut (sigmoid(-110) is 0 in float, sigmoid(-90)
   // a denormal); c and dh vary so that every unit's gradient differs.
   const float o_pre[] = {-200, -110, -100, -90, -50, -3, 0, 2, 5, 20, 50, 200};
-  const int H = int(std::size(o_pre));
+  const size_t units = std::size(o_pre);
+  const int H = int(units);
   std::mt19937 rng(11);
-  std::vector<float> gates = random_vector(size_t(4) * H, rng, -3, 3), c_prev = random_vector(size_t(H), rng, -2, 2);
-  for (int k = 0; k < H; k++) gates[size_t(3) * H + k] = o_pre[k];
-  const std::vector<float> zeros(size_t(4) * H, 0.0f), dh = random_vector(size_t(H), rng, -1, 1);
-  std::vector<float> c(std::size(o_pre)), h(std::size(o_pre));
+  std::vector<float> gates = random_vector(4 * units, rng, -3, 3), c_prev = random_vector(units, rng, -2, 2);
+  for (size_t k = 0; k < units; k++) gates[3 * units + k] = o_pre[k];
+  const std::vector<float> zeros(4 * units, 0.0f), dh = random_vector(units, rng, -1, 1);
+  std::vector<float> c(units), h(units);
   nn::lstm_cell_forward_ref(gates.data(), zeros.data(), zeros.data(), c_prev.data(), c.data(), h.data(), 1, H, H);
   for_each_backend([&] {
-    std::vector<float> dgates(4 * std::size(o_pre)), dc(std::size(o_pre), 0.0f), db_ih(size_t(4) * H, 0.0f), db_hh = db_ih;
+    std::vector<float> dgates(4 * units), dc(units, 0.0f), db_ih(4 * units, 0.0f), db_hh = db_ih;
     nn::lstm_cell_backward(dgates.data(), db_ih.data(), db_hh.data(), dc.data(), dh.data(), gates.data(), c_prev.data(),
                            h.data(), 1, H, H);
-    for (int k = 0; k < H; k++) {
+    for (size_t k = 0; k < units; k++) {
       CAPTURE(o_pre[k]);
-      const double o = gates[size_t(3) * H + k], f = gates[size_t(H) + k], tc = std::tanh(double(c[size_t(k)]));
-      const double d_o = dh[size_t(k)] * tc * o * (1 - o), dc_prev = dh[size_t(k)] * o * (1 - tc * tc) * f;
-      CHECK(std::fabs(dgates[size_t(3) * H + k] - d_o) <= kCellTol * (1 + std::fabs(d_o)));
-      CHECK(std::fabs(dc[size_t(k)] - dc_prev) <= kCellTol * (1 + std::fabs(dc_prev)));
-      CHECK(std::isfinite(dgates[size_t(3) * H + k]));
+      const double o = gates[3 * units + k], f = gates[units + k], tc = std::tanh(double(c[k]));
+      const double d_o = dh[k] * tc * o * (1 - o), dc_prev = dh[k] * o * (1 - tc * tc) * f;
+      CHECK(std::fabs(dgates[3 * units + k] - d_o) <= kCellTol * (1 + std::fabs(d_o)));
+      CHECK(std::fabs(dc[k] - dc_prev) <= kCellTol * (1 + std::fabs(dc_prev)));
+      CHECK(std::isfinite(dgates[3 * units + k]));
     }
   });
 }
