@@ -10,9 +10,16 @@
 #include <vector>
 
 #include "core/simd.h"
+#include "simd_backends.h"
 #include "core/vec.h"
 
 namespace {
+
+// The SIMD kernels against their scalar twin, on every backend but the scalar one.
+template <class F>
+void for_each_simd_backend(F body) {
+  nn_test::for_each_backend(body, nn_test::ScalarBackend::Skip);
+}
 
 // Each output is a product of a few roundings and one or two transcendentals of O(1) inputs: both
 // sides are within ~1e-6 of the truth. A wrong gate, row or unit is off by O(0.1).
@@ -46,21 +53,11 @@ void check_same(const std::vector<float>& got, const std::vector<float>& want, i
   }
 }
 
-template <class F>
-void for_each_backend(F body) {
-  nn::SimdBackend saved = nn::simd_backend();
-  for (nn::SimdBackend b : nn::kAllSimdBackends) {
-    if (b == nn::SimdBackend::Scalar || !nn::simd_set_backend(b)) continue;
-    INFO("backend: ", nn::simd_backend_name(b));
-    body();
-  }
-  nn::simd_set_backend(saved);
-}
 
 }  // namespace
 
 TEST_CASE("lstm_cell_forward and lstm_cell_backward match their twins") {
-  for_each_backend([] {
+  for_each_simd_backend([] {
     std::mt19937 rng(5);
     for (const Shape& s : kShapes) {
       CAPTURE(s.rows); CAPTURE(s.H); CAPTURE(s.u0); CAPTURE(s.n);
@@ -110,7 +107,7 @@ TEST_CASE("the LSTM backward cell's tanh(c), recovered as h / o, is tanh(c) to r
   const std::vector<float> zeros(4 * units, 0.0f), dh = random_vector(units, rng, -1, 1);
   std::vector<float> c(units), h(units);
   nn::lstm_cell_forward_ref(gates.data(), zeros.data(), zeros.data(), c_prev.data(), c.data(), h.data(), 1, H, H);
-  for_each_backend([&] {
+  for_each_simd_backend([&] {
     std::vector<float> dgates(4 * units), dc(units, 0.0f), db_ih(4 * units, 0.0f), db_hh = db_ih;
     nn::lstm_cell_backward(dgates.data(), db_ih.data(), db_hh.data(), dc.data(), dh.data(), gates.data(), c_prev.data(),
                            h.data(), 1, H, H);
@@ -126,7 +123,7 @@ TEST_CASE("the LSTM backward cell's tanh(c), recovered as h / o, is tanh(c) to r
 }
 
 TEST_CASE("gru_cell_forward and gru_cell_backward match their twins") {
-  for_each_backend([] {
+  for_each_simd_backend([] {
     std::mt19937 rng(6);
     for (const Shape& s : kShapes) {
       CAPTURE(s.rows); CAPTURE(s.H); CAPTURE(s.u0); CAPTURE(s.n);

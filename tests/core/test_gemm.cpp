@@ -13,9 +13,12 @@
 
 #include "core/gemm.h"
 #include "core/simd.h"
+#include "simd_backends.h"
 #include "core/thread_pool.h"
 
 namespace {
+
+using nn_test::for_each_backend;
 
 // Any two orders of summing a K-term dot product each stay within K·eps·Σ|a·b| of the exact
 // value (the classic bound for recursive summation, FMA or not), so they differ by at most
@@ -86,17 +89,6 @@ float worst_error(GemmFn gemm_fn, const Case& t, unsigned seed) {
   return worst;
 }
 
-// Runs body once per SIMD backend this build and CPU support, then restores the default.
-template <class F>
-void for_each_backend(F body) {
-  nn::SimdBackend saved = nn::simd_backend();
-  for (nn::SimdBackend b : nn::kAllSimdBackends) {
-    if (!nn::simd_set_backend(b)) continue;
-    INFO("backend: ", nn::simd_backend_name(b));
-    body();
-  }
-  nn::simd_set_backend(saved);
-}
 
 #define CHECK_GEMM_CASE(fn, t, seed)                                                            \
   do {                                                                                          \

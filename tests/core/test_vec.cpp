@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "core/simd.h"
+#include "simd_backends.h"
 #include "core/vec.h"
 
 namespace {
+
+using nn_test::for_each_backend;
 
 // add, mul, scale and max do the same single IEEE operation per element as the twin: exact.
 // axpy may fuse the multiply-add (one rounding instead of two): 1 ulp of the larger term.
@@ -30,16 +33,6 @@ const int kSizes[] = {0, 1, 3, 7, 8, 9, 31, 33, 257};
 const int kOffsets[] = {0, 1, 3};  // floats from a 64-byte boundary
 constexpr float kGuard = 12345.0f;  // written past n; must survive
 
-template <class F>
-void for_each_backend(F body) {
-  nn::SimdBackend saved = nn::simd_backend();
-  for (nn::SimdBackend b : nn::kAllSimdBackends) {
-    if (!nn::simd_set_backend(b)) continue;
-    INFO("backend: ", nn::simd_backend_name(b));
-    body();
-  }
-  nn::simd_set_backend(saved);
-}
 
 // n floats at `offset` floats past a 64-byte boundary, followed by guard values.
 struct Buffer {

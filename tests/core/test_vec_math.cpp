@@ -11,9 +11,12 @@
 #include <vector>
 
 #include "core/simd.h"
+#include "simd_backends.h"
 #include "core/vec.h"
 
 namespace {
+
+using nn_test::for_each_backend;
 
 // Max relative error for normal results: 2 eps = 2.4e-7, i.e. 1 to 2 ulp depending on where the
 // result falls in its binade. Measured on AVX2: exp 1.3e-7, tanh 1.3e-7, sigmoid 1.65e-7 (the
@@ -65,16 +68,6 @@ Worst worst_error(void (*fn)(float*, const float*, int), double (*exact)(double)
   return w;
 }
 
-template <class F>
-void for_each_backend(F body) {
-  nn::SimdBackend saved = nn::simd_backend();
-  for (nn::SimdBackend b : nn::kAllSimdBackends) {
-    if (!nn::simd_set_backend(b)) continue;
-    INFO("backend: ", nn::simd_backend_name(b));
-    body();
-  }
-  nn::simd_set_backend(saved);
-}
 
 float apply(void (*fn)(float*, const float*, int), float x) {
   float y;
