@@ -15,10 +15,9 @@ import math
 import os
 import time
 
+from blas import loaded_blas  # bench/peers/blas.py; before torch, see there
 import torch
 import torch.nn.functional as F
-
-from blas import loaded_blas  # bench/peers/blas.py
 
 MASK64 = (1 << 64) - 1
 TRAIN_FRACTION = 0.9

@@ -26,6 +26,11 @@ import os
 import struct
 import time
 
+from blas import loaded_blas  # bench/peers/blas.py; before numpy and torch, see there
+import numpy as np
+import torch
+from torch import nn
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -45,16 +50,6 @@ def parse_args():
 
 
 ARGS = parse_args()
-# OpenBLAS (Debian's numpy and torch use the system BLAS) has its own thread pool besides torch's,
-# sized when the library loads: one thread per core unless told before the imports. Two pools of
-# two threads each on two cores spin against each other (the GAN: 53 iterations/s on one thread,
-# 23 on two); OpenBLAS on one thread with torch's pool at --threads is the fastest way to run on two.
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
-
-from blas import loaded_blas  # noqa: E402  (bench/peers/blas.py)
 
 LOSS_WINDOW = 100  # losses are reported as means over the last iterations, as nnlab does
 

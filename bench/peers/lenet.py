@@ -16,6 +16,11 @@ import os
 import struct
 import time
 
+from blas import loaded_blas  # bench/peers/blas.py; before numpy and torch, see there
+import numpy as np
+import torch
+from torch import nn
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -30,14 +35,6 @@ def parse_args():
 
 
 ARGS = parse_args()
-# OpenBLAS (Debian's numpy and torch use the system BLAS) has its own thread pool besides torch's,
-# sized when the library loads: one thread per core unless told before the imports. Two pools of
-# two threads each on two cores spin against each other (the GAN: 53 iterations/s on one thread,
-# 23 on two); OpenBLAS on one thread with torch's pool at --threads is the fastest way to run on two.
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
 BATCH = 64
 MEAN, STD = 0.1307, 0.3081

@@ -13,10 +13,9 @@ import argparse
 import json
 import time
 
+from blas import loaded_blas  # bench/peers/blas.py; before torch, see there
 import torch
 from torch import nn
-
-from blas import loaded_blas  # bench/peers/blas.py
 
 SENTENCES = ["i like dog", "i love coffee", "i hate milk",
              "you like cat", "you love milk", "you hate coffee"]
