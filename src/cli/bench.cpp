@@ -16,6 +16,7 @@
 #include "core/gemm.h"
 #include "core/simd.h"
 #include "core/thread_pool.h"
+#include "core/vec.h"
 
 namespace nn::cli {
 
@@ -121,6 +122,42 @@ std::vector<double> measure_round_trips_ns() {
   }
   std::sort(samples.begin(), samples.end());
   return samples;
+}
+
+// One elementwise pass (a bias added) over a batch of 32 rows of 784 on 2 threads, split two ways:
+// each thread a block of whole rows, or a stripe of every row (half of each row, as the owners'
+// split of a layer's output units gives it). Both move the same bytes; on a host where the
+// stripes cost many times the blocks, every layer split by owners pays that on its outputs.
+struct SplitPass {
+  double row_blocks_us, column_stripes_us;
+};
+
+SplitPass measure_split_pass_us() {
+  constexpr int kRows = 32, kWidth = 784, kCalls = 2000;
+  std::vector<float> batch(std::size_t(kRows) * kWidth, 0.0f), bias(kWidth, 1e-7f);
+  const int saved_threads = num_threads();
+  set_num_threads(2);
+  auto pass_us = [&](bool stripes) {
+    auto one_pass = [&] {
+      default_thread_pool().parallel_for(2, [&](int t, int) {
+        const int rows = stripes ? kRows : kRows / 2, width = stripes ? kWidth / 2 : kWidth;
+        float* first = batch.data() + (stripes ? std::size_t(t) * kWidth / 2 : std::size_t(t) * rows * kWidth);
+        for (int i = 0; i < rows; i++) add_bias_rows(first + std::size_t(i) * kWidth, first + std::size_t(i) * kWidth,
+                                                     bias.data(), 1, width);
+      });
+    };
+    std::vector<double> samples;
+    for (int rep = 0; rep < 8; rep++) {
+      const auto t0 = std::chrono::steady_clock::now();
+      for (int i = 0; i < kCalls; i++) one_pass();
+      samples.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / kCalls);
+    }
+    std::sort(samples.begin() + 1, samples.end());  // the first sample warms up
+    return samples[1 + samples.size() / 2];
+  };
+  const SplitPass result{pass_us(false), pass_us(true)};
+  set_num_threads(saved_threads);
+  return result;
 }
 
 double cpuinfo_mhz() {
@@ -260,6 +297,7 @@ int cmd_bench(int argc, char** argv) {
   const Clock clk{measure_clock_ghz(), cpuinfo_mhz()};
   const std::vector<double> round_trips = measure_round_trips_ns();
   const double round_trip_ns = round_trips[round_trips.size() / 2];
+  const SplitPass split_pass = measure_split_pass_us();
 
   std::vector<Result> results, scaling;
   set_num_threads(threads);
@@ -301,6 +339,9 @@ int cmd_bench(int argc, char** argv) {
   std::printf("threads: a cache line from one thread to the other and back in %.0f ns, median of 5 (%.0f-%.0f): the\n"
               "         least each fork and join of the pool costs\n",
               round_trip_ns, round_trips.front(), round_trips.back());
+  std::printf("         an elementwise pass over a batch of 32 x 784 on 2 threads: %.2f us split into blocks of\n"
+              "         whole rows, %.2f us into stripes of every row (the owners' split of a layer's outputs)\n",
+              split_pass.row_blocks_us, split_pass.column_stripes_us);
   print_table("layer products", results, clk);
   print_table("threads 1 vs 2", scaling, clk);
   if (json) {
@@ -308,8 +349,10 @@ int cmd_bench(int argc, char** argv) {
     char buf[256];
     std::snprintf(buf, sizeof(buf),
                   ", \"clock_ghz\": %.3f, \"clock_source\": \"measured: dependent xor+add chain\", "
-                  "\"cpuinfo_mhz\": %.1f, \"peak_gflops_per_core\": %.2f, \"thread_round_trip_ns\": %.0f",
-                  clk.ghz, clk.cpuinfo_mhz, peak_gflops(clk, 1), round_trip_ns);
+                  "\"cpuinfo_mhz\": %.1f, \"peak_gflops_per_core\": %.2f, \"thread_round_trip_ns\": %.0f, "
+                  "\"split_pass_row_blocks_us\": %.2f, \"split_pass_column_stripes_us\": %.2f",
+                  clk.ghz, clk.cpuinfo_mhz, peak_gflops(clk, 1), round_trip_ns, split_pass.row_blocks_us,
+                  split_pass.column_stripes_us);
     out += buf;
     out += ", \"peak_formula\": \"" + std::string(peak_formula) + "\", \"gemm\": [";
     for (size_t i = 0; i < results.size(); i++) out += (i ? ", " : "") + result_json(results[i], clk);
