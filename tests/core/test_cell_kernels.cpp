@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/simd.h"
-#include "simd_backends.h"
 #include "core/vec.h"
+#include "simd_backends.h"
 
 namespace {
 
@@ -52,7 +52,6 @@ void check_same(const std::vector<float>& got, const std::vector<float>& want, i
       REQUIRE(got[i] == want[i]);
   }
 }
-
 
 }  // namespace
 

@@ -13,8 +13,8 @@
 
 #include "core/gemm.h"
 #include "core/simd.h"
-#include "simd_backends.h"
 #include "core/thread_pool.h"
+#include "simd_backends.h"
 
 namespace {
 

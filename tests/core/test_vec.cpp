@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "core/simd.h"
-#include "simd_backends.h"
 #include "core/vec.h"
+#include "simd_backends.h"
 
 namespace {
 
