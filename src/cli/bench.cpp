@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "core/arena.h"
 #include "core/gemm.h"
 #include "core/simd.h"
 #include "core/thread_pool.h"
@@ -125,23 +126,27 @@ std::vector<double> measure_round_trips_ns() {
 }
 
 // One elementwise pass (a bias added) over a batch of 32 rows of 784 on 2 threads, split two ways:
-// each thread a block of whole rows, or a stripe of every row (half of each row, as the owners'
-// split of a layer's output units gives it). Both move the same bytes; on a host where the
-// stripes cost many times the blocks, every layer split by owners pays that on its outputs.
+// each thread a block of whole rows, or a stripe of every row (each row cut at a cache line near
+// its middle, as the owners' split of a layer's output units cuts a batch stored one sample per
+// row). Both move the same bytes; on a host where the stripes cost many times the blocks, a layer
+// split by owners pays that on its outputs, which is why the GANs store a batch one sample per
+// column (linear_columns_* in core/ops/linear.h).
 struct SplitPass {
   double row_blocks_us, column_stripes_us;
 };
 
 SplitPass measure_split_pass_us() {
   constexpr int kRows = 32, kWidth = 784, kCalls = 2000;
-  std::vector<float> batch(std::size_t(kRows) * kWidth, 0.0f), bias(kWidth, 1e-7f);
+  FloatBuffer batch(std::size_t(kRows) * kWidth);  // 64-byte aligned, as a run's activations are
+  std::vector<float> bias(kWidth, 1e-7f);
   const int saved_threads = num_threads();
   set_num_threads(2);
   auto pass_us = [&](bool stripes) {
     auto one_pass = [&] {
       default_thread_pool().parallel_for(2, [&](int t, int) {
-        const int rows = stripes ? kRows : kRows / 2, width = stripes ? kWidth / 2 : kWidth;
-        float* first = batch.data() + (stripes ? std::size_t(t) * kWidth / 2 : std::size_t(t) * rows * kWidth);
+        constexpr int kCut = kWidth / 2 / 16 * 16;  // whole 64-byte lines on either side
+        const int rows = stripes ? kRows : kRows / 2, width = stripes ? (t == 0 ? kCut : kWidth - kCut) : kWidth;
+        float* first = batch.data() + (stripes ? std::size_t(t) * kCut : std::size_t(t) * rows * kWidth);
         for (int i = 0; i < rows; i++) add_bias_rows(first + std::size_t(i) * kWidth, first + std::size_t(i) * kWidth,
                                                      bias.data(), 1, width);
       });
@@ -340,7 +345,8 @@ int cmd_bench(int argc, char** argv) {
               "         least each fork and join of the pool costs\n",
               round_trip_ns, round_trips.front(), round_trips.back());
   std::printf("         an elementwise pass over a batch of 32 x 784 on 2 threads: %.2f us split into blocks of\n"
-              "         whole rows, %.2f us into stripes of every row (the owners' split of a layer's outputs)\n",
+              "         whole rows, %.2f us into stripes of every row (the owners' split of a layer's outputs\n"
+              "         over a batch of rows; the GANs' batches are columns, each thread's units whole rows)\n",
               split_pass.row_blocks_us, split_pass.column_stripes_us);
   print_table("layer products", results, clk);
   print_table("threads 1 vs 2", scaling, clk);

@@ -161,6 +161,33 @@ void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, i
   for (int r0 = j0; r0 < j1; r0 += rows_in_t) transposed_in_place_rows(kr, g, r0, std::min(j1, r0 + rows_in_t), packed, T);
 }
 
+// Rows [m0, m1) of C = alpha * op(A) · op(B) + beta * C for a tall op(A) against few columns: a
+// layer's weights against a batch stored one sample per column (linear.h). Packing op(A) would copy
+// all the weights for the use of a few column tiles, so the micro-kernel reads op(A) where it is
+// and only op(B), the batch, is packed: all of it, every K slice, before the first row, so that
+// each tile of C takes its whole sum over K while it sits in registers and L1.
+void gemm_in_place_a(const GemmKernel& kr, const GemmArgs& g, int m0, int m1) {
+  float* packed = pack_buffers().b;
+  const int kc_step = k_slice_step(g.K);
+  // op(A) element (i, p): A[i * lda + p], or A[p * lda + i] when A is stored transposed.
+  const int row_step = g.trans_a ? 1 : g.lda, k_step = g.trans_a ? g.lda : 1;
+  for (int pc = 0; pc < g.K; pc += kc_step) {
+    const float* b = g.trans_b ? g.B + pc : g.B + size_t(pc) * g.ldb;
+    kr.pack_b(packed + size_t(pc) * g.N, b, g.ldb, g.trans_b, std::min(kc_step, g.K - pc), g.N);
+  }
+  for (int ir = m0; ir < m1; ir += kr.mr) {
+    const int m = std::min(kr.mr, m1 - ir);
+    for (int pc = 0; pc < g.K; pc += kc_step) {
+      const int kc = std::min(kc_step, g.K - pc);
+      const float* a = g.A + size_t(ir) * row_step + size_t(pc) * k_step;
+      const float beta = pc == 0 ? g.beta : 1.0f;
+      for (int jr = 0; jr < g.N; jr += kr.nr)
+        kr.micro_in_place[kr.nr / kr.lanes](kc, a, row_step, k_step, packed + size_t(pc) * g.N + size_t(jr) * kc,
+                                            g.alpha, beta, g.C + size_t(ir) * g.ldc + jr, g.ldc, m, kr.nr);
+    }
+  }
+}
+
 const GemmKernel& kernel_for(SimdBackend backend) {
   switch (backend) {
 #if defined(NNLAB_HAVE_AVX2)
@@ -188,6 +215,21 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     kr.small(trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
     return;
   }
+  ThreadPool& pool = default_thread_pool();
+  const bool parallel = pool.num_threads() > 1 && 2.0 * M * N * K >= kGemmParallelMinFlops;
+  const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
+  if (N <= kr.in_place_max_rows && N % kr.nr == 0 && M > N && size_t(K) * N <= size_t(kKC) * kNC) {
+    // A layer's weights against a batch stored one sample per column (y = W·x, dx = Wᵀ·dy), the
+    // batch whole panels wide and all of it in the B buffer: the weights are read in place.
+    if (!parallel) {
+      gemm_in_place_a(kr, g, 0, M);
+      return;
+    }
+    pool.parallel_for((M + kr.mr - 1) / kr.mr, [&](int t0, int t1) {
+      gemm_in_place_a(kr, g, t0 * kr.mr, std::min(M, t1 * kr.mr));
+    });
+    return;
+  }
   if (trans_a && !trans_b && M > N && K > kKC && kr.nr >= 4 * kr.mr) {
     // A weight gradient dYᵀ·X summed over many rows, with more outputs than inputs: a recurrent
     // layer's gate gradients against its state, over all time steps. Packing op(A) from A's rows
@@ -203,9 +245,6 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     kr.add_transposed(alpha, product.data(), M, M, N, beta, C, ldc);
     return;
   }
-  const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
-  ThreadPool& pool = default_thread_pool();
-  const bool parallel = pool.num_threads() > 1 && 2.0 * M * N * K >= kGemmParallelMinFlops;
   static_assert(kMaxInPlaceRows * 2 <= kNC, "T must have room next to the packed slice");
   if (!trans_a && M <= kr.in_place_max_rows && M <= kMaxInPlaceRows && M % kr.nr == 0 && N > M) {
     // A batch of rows against a layer's weights: packing op(B) would copy all the weights for the

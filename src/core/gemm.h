@@ -7,7 +7,9 @@
 // op(B) = B (K,N) with row stride ldb, or Bᵀ when trans_b (B stored as (N,K)).
 // beta == 0 overwrites C without reading it (C may hold NaNs).
 //
-// Layers use three forms: y = x·Wᵀ (trans_b), dx = dy·W (none), dW += dyᵀ·x (trans_a, beta 1).
+// Layers use three forms over a batch of rows: y = x·Wᵀ (trans_b), dx = dy·W (none), dW += dyᵀ·x
+// (trans_a, beta 1); and three over a batch of columns: y = W·x (none), dx = Wᵀ·dy (trans_a),
+// dW = dy·xᵀ (trans_b).
 namespace nn {
 
 // gemm runs on the threads of default_thread_pool() (thread_pool.h; 1 unless set otherwise) once

@@ -1,5 +1,6 @@
 #include "models/gan.h"
 
+#include <cassert>
 #include <cstring>
 #include <utility>
 
@@ -60,44 +61,50 @@ void hidden_backward(float* da, const float* dh, const float* a, int n, const Ml
     leaky_relu_backward(da, dh, a, n, m.hidden.slope);
 }
 
-void mlp_forward(MlpActs acts, MlpParams p, const float* x, int B, const MlpDims& m) {
-  linear_act_forward(acts.a1, acts.h1, p.fc1, x, B, m.in, m.h1, m.hidden);
-  linear_act_forward(acts.a2, acts.h2, p.fc2, acts.h1, B, m.h1, m.h2, m.hidden);
+// The layers' outputs are packed (H, B), but for the last one's: out's rows are ld_out apart (G
+// draws into D's input). x's rows are ldx apart.
+void mlp_forward(MlpActs acts, int ld_out, MlpParams p, const float* x, int ldx, int B, const MlpDims& m) {
+  linear_columns_act_forward(acts.a1, acts.h1, B, p.fc1, x, ldx, B, m.in, m.h1, m.hidden);
+  linear_columns_act_forward(acts.a2, acts.h2, B, p.fc2, acts.h1, B, B, m.h1, m.h2, m.hidden);
   // In place: the backward of tanh and of sigmoid reads only their output.
-  linear_act_forward(acts.out, acts.out, p.fc3, acts.h2, B, m.h2, m.out, m.last);
+  linear_columns_act_forward(acts.out, acts.out, ld_out, p.fc3, acts.h2, B, B, m.h2, m.out, m.last);
 }
 
-// Each layer of either network sees one batch per step, so its gradients (and dx) are written
-// rather than added to: neither the gradients nor the activation gradients are zeroed first.
-void layer_backward(float* dx, const LinearParams* grad, const float* dout, LinearParams p,
-                    const float* x, int N, int C, int OC) {
-  if (grad)
-    linear_backward_overwrite(dx, *grad, dout, p, x, N, C, OC);
-  else if (dx)
-    linear_backward_input(dx, dout, p.w, N, C, OC);
-}
-
-// Backward from dout (B, OUT), the gradient wrt acts.out. Writes dx (B, IN) if not null and
-// *grad if not null; the activation gradients in `ga` are overwritten.
+// Backward from dout (OUT, B), the gradient wrt acts.out. Writes dx (IN, B) if not null and *grad if
+// not null; the activation gradients in `ga` are overwritten. Each layer of either network sees one
+// batch per step, so its gradients (and dx) are written rather than added to: neither the gradients
+// nor the activation gradients are zeroed first.
 void mlp_backward(float* dx, const MlpParams* grad, MlpGradActs ga, const float* dout, MlpParams p, MlpActs acts,
-                  const float* x, int B, const MlpDims& m) {
+                  int ld_out, const float* x, int ldx, int B, const MlpDims& m) {
   const float* dlogits = dout;
   if (m.last.kind != ActKind::None) {
     std::memset(ga.dlogits, 0, sizeof(float) * B * m.out);
-    if (m.last.kind == ActKind::Tanh)
-      tanh_backward(ga.dlogits, dout, acts.out, B * m.out);
-    else
-      sigmoid_backward(ga.dlogits, dout, acts.out, B * m.out);
+    for (int o = 0; o < m.out; o++) {
+      float* dl = ga.dlogits + std::size_t(o) * B;
+      const float* d = dout + std::size_t(o) * B;
+      const float* y = acts.out + std::size_t(o) * ld_out;
+      if (m.last.kind == ActKind::Tanh)
+        tanh_backward(dl, d, y, B);
+      else
+        sigmoid_backward(dl, d, y, B);
+    }
     dlogits = ga.dlogits;
   }
+  const LinearParams none{nullptr, nullptr};
   // The activations' backward add into their outputs.
   std::memset(ga.da2, 0, sizeof(float) * B * m.h2);
   std::memset(ga.da1, 0, sizeof(float) * B * m.h1);
-  layer_backward(ga.dh2, grad ? &grad->fc3 : nullptr, dlogits, p.fc3, acts.h2, B, m.h2, m.out);
+  linear_columns_backward_overwrite(ga.dh2, grad ? grad->fc3 : none, dlogits, p.fc3, acts.h2, B, B, m.h2, m.out);
   hidden_backward(ga.da2, ga.dh2, acts.a2, B * m.h2, m);
-  layer_backward(ga.dh1, grad ? &grad->fc2 : nullptr, ga.da2, p.fc2, acts.h1, B, m.h1, m.h2);
+  linear_columns_backward_overwrite(ga.dh1, grad ? grad->fc2 : none, ga.da2, p.fc2, acts.h1, B, B, m.h1, m.h2);
   hidden_backward(ga.da1, ga.dh1, acts.a1, B * m.h1, m);
-  layer_backward(dx, grad ? &grad->fc1 : nullptr, ga.da1, p.fc1, x, B, m.in, m.h1);
+  linear_columns_backward_overwrite(dx, grad ? grad->fc1 : none, ga.da1, p.fc1, x, ldx, B, m.in, m.h1);
+}
+
+// rows (n, cols) -> columns (cols, n) with row stride ld.
+void rows_to_columns(float* columns, int ld, const float* rows, int n, int cols) {
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < cols; j++) columns[std::size_t(j) * ld + i] = rows[std::size_t(i) * cols + j];
 }
 
 // Hands out every buffer of a GanRun through `alloc`: once counting, once from the arena.
@@ -105,9 +112,10 @@ template <class Alloc>
 void gan_run_carve(GanRun& run, const GanConfig& c, int B, Alloc alloc) {
   const int BB = 2 * B;
   run.z = alloc(B * c.z_dim);
+  run.z_columns = alloc(B * c.z_dim);
   run.d_input = alloc(BB * c.pixels);
-  // G draws straight into D's generated rows.
-  float* generated = run.d_input ? run.d_input + std::size_t(B) * c.pixels : nullptr;
+  // G draws straight into D's generated columns.
+  float* generated = run.d_input ? run.d_input + B : nullptr;
   run.g = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2), alloc(B * c.g_hidden2), generated};
   run.g_grad = {alloc(B * c.g_hidden1), alloc(B * c.g_hidden1), alloc(B * c.g_hidden2),
                 alloc(B * c.g_hidden2), alloc(B * c.pixels)};
@@ -186,48 +194,56 @@ void gan_sample_noise(float* z, std::size_t n, Rng& rng) {
 // The two players' losses and gradients
 
 void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B) {
-  mlp_forward(run.g, model.g_w, z, B, generator_dims(model.config));
+  const MlpDims dims = generator_dims(model.config);
+  rows_to_columns(run.z_columns, B, z, B, dims.in);
+  mlp_forward(run.g, gan_input_stride(run), model.g_w, run.z_columns, B, B, dims);
 }
 
 GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
                                                  const float* z, int B) {
+  assert(B == run.batch);
   const GanConfig& c = model.config;
   const MlpDims dims = discriminator_dims(c);
   gan_generator_forward(model, run, z, B);
-  if (real != run.d_input) std::memcpy(run.d_input, real, sizeof(float) * B * c.pixels);
+  if (real) rows_to_columns(run.d_input, 2 * B, real, B, c.pixels);
   // Real and generated images go through D as one batch of 2B: the same arithmetic as two
   // batches, in larger (faster) matrix products.
-  mlp_forward(run.d, model.d_w, run.d_input, 2 * B, dims);
+  mlp_forward(run.d, 2 * B, model.d_w, run.d_input, 2 * B, 2 * B, dims);
 
   // The mean over 2B rows is half the sum of the two means; doubling it gives the loss.
   float* dlogits = run.d_grad.dlogits;
   float loss = 2.0f * bce_with_logits_loss(dlogits, run.d.out, run.targets, 2 * B);
   for (int i = 0; i < 2 * B; i++) dlogits[i] *= 2.0f;
 
-  mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, run.d_input, 2 * B, dims);
+  mlp_backward(nullptr, &model.d_grad, run.d_grad, dlogits, model.d_w, run.d, 2 * B, run.d_input, 2 * B, 2 * B, dims);
   return {loss, mean_sigmoid(run.d.out, B), mean_sigmoid(run.d.out + B, B)};
 }
 
 float gan_generator_gradient(GanModel& model, GanRun& run, const float* z, int B, float* d_fake) {
   const GanConfig& c = model.config;
   const MlpDims dims = discriminator_dims(c);
+  const int ld_images = gan_input_stride(run);
   gan_generator_forward(model, run, z, B);
-  mlp_forward(run.d, model.d_w, run.g.out, B, dims);
+  mlp_forward(run.d, B, model.d_w, run.g.out, ld_images, B, dims);
   float* dlogits = run.d_grad.dlogits;
   float loss = bce_with_logits_loss(dlogits, run.d.out, run.targets, B);  // targets[0, B) are 1
   if (d_fake) *d_fake = mean_sigmoid(run.d.out, B);
 
-  mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, run.g.out, B, dims);
-  mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, z, B, generator_dims(c));
+  mlp_backward(run.dimages, nullptr, run.d_grad, dlogits, model.d_w, run.d, B, run.g.out, ld_images, B, dims);
+  mlp_backward(nullptr, &model.g_grad, run.g_grad, run.dimages, model.g_w, run.g, ld_images, run.z_columns, B, B,
+               generator_dims(c));
   return loss;
 }
 
 void gan_generate(const GanModel& model, GanRun& run, const float* z, int n, float* images) {
   const GanConfig& c = model.config;
+  const int ld = gan_input_stride(run);
   for (int start = 0; start < n; start += run.batch) {
-    int rows = n - start < run.batch ? n - start : run.batch;
+    const int rows = n - start < run.batch ? n - start : run.batch;
     gan_generator_forward(model, run, z + std::size_t(start) * c.z_dim, rows);
-    std::memcpy(images + std::size_t(start) * c.pixels, run.g.out, sizeof(float) * rows * c.pixels);
+    float* first = images + std::size_t(start) * c.pixels;
+    for (int p = 0; p < c.pixels; p++)
+      for (int i = 0; i < rows; i++) first[std::size_t(i) * c.pixels + p] = run.g.out[std::size_t(p) * ld + i];
   }
 }
 

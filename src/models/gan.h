@@ -69,21 +69,24 @@ struct GanModel {
 // Lays out both networks for `config` and initializes them as PyTorch's nn.Linear does.
 void gan_model_init(GanModel& model, const GanConfig& config, Rng& rng);
 
-// What one network leaves for its backward pass, for up to `rows` rows.
+// What one network leaves for its backward pass, for up to `rows` rows of a batch. A batch is
+// stored one sample per column (linear_columns_* in linear.h): a layer's H units over B samples
+// are (H, B), so that on several threads each one writes whole rows, the units it owns.
 struct MlpActs {
-  float* a1;   // (rows, H1) pre-activations of layer 1
-  float* h1;   // (rows, H1) act(a1)
-  float* a2;   // (rows, H2)
-  float* h2;   // (rows, H2)
-  float* out;  // (rows, OUT) D: logits; G: tanh or sigmoid of the logits, the images
+  float* a1;   // (H1, rows) pre-activations of layer 1
+  float* h1;   // (H1, rows) act(a1)
+  float* a2;   // (H2, rows)
+  float* h2;   // (H2, rows)
+  float* out;  // D: (1, rows) logits; G: (P, rows), row stride gan_input_stride(run): tanh or
+               // sigmoid of the logits, the images, drawn straight into D's input
 };
-// Backward's buffers for the gradients of those activations, same shapes.
+// Backward's buffers for the gradients of those activations, (units, rows) without gaps.
 struct MlpGradActs {
   float* da1;
   float* dh1;
   float* da2;
   float* dh2;
-  float* dlogits;  // (rows, OUT)
+  float* dlogits;  // (OUT, rows)
 };
 
 // What a model computes for a batch of B: every buffer of a training step, carved once from one
@@ -91,22 +94,27 @@ struct MlpGradActs {
 struct GanRun {
   int batch = 0;
   Arena arena;
-  float* z;           // (B, Z) the noise of the current step
-  MlpActs g;          // generator over B rows
+  float* z;           // (B, Z) the noise of the current step, one sample per row
+  float* z_columns;   // (Z, B) the noise G reads, one sample per column
+  MlpActs g;          // generator over B samples
   MlpGradActs g_grad;
-  float* d_input;     // (2B, P) real images in rows [0, B), generated ones (g.out) in [B, 2B)
-  MlpActs d;          // discriminator over up to 2B rows
+  float* d_input;     // (P, 2B): real images in columns [0, B), generated ones (g.out) in [B, 2B)
+  MlpActs d;          // discriminator over up to 2B samples
   MlpGradActs d_grad;
   float* targets;     // (2B) labels for the BCE: 1 real, 0 generated
-  float* dimages;     // (B, P) the G loss's gradient wrt the generated images
+  float* dimages;     // (P, B) the G loss's gradient wrt the generated images
 };
+
+// The row stride of D's input, and of the images G draws into it: 2B.
+inline int gan_input_stride(const GanRun& run) { return 2 * run.batch; }
 
 void gan_run_init(GanRun& run, const GanConfig& config, int batch);
 
 // Fills z (n) with N(0, 1) noise.
 void gan_sample_noise(float* z, std::size_t n, Rng& rng);
 
-// G(z) for B <= run.batch rows: images (B, P) in run.g.out, in the output activation's range.
+// G(z) for B <= run.batch rows of z: images in run.g.out's first B columns, in the output
+// activation's range.
 void gan_generator_forward(const GanModel& model, GanRun& run, const float* z, int B);
 
 // What a discriminator update saw: its loss and the mean probabilities it gave.
@@ -116,9 +124,10 @@ struct GanDiscriminatorStats {
   float d_fake;  // mean sigmoid(D(G(z))): near 0 when D sees through G
 };
 
-// The discriminator's loss on real images (B, P) and G(z) for z (B, Z), and its gradient (real may
-// be run.d_input, the real rows filled in place):
-// model.d.grad is overwritten, G's gradient is left alone (the fakes are constants for D).
+// The discriminator's loss on real images (B, P), one per row, and G(z) for z (B, Z), and its
+// gradient, for B = run.batch. real may be null when the caller has put the images in
+// run.d_input's real columns itself. model.d.grad is overwritten, G's gradient is left alone (the
+// fakes are constants for D).
 GanDiscriminatorStats gan_discriminator_gradient(GanModel& model, GanRun& run, const float* real,
                                                  const float* z, int B);
 

@@ -155,6 +155,23 @@ TEST_CASE("gemm matches Eigen for a batch against wide weights (formed transpose
   });
 }
 
+TEST_CASE("gemm matches Eigen for wide weights against a batch of columns (the weights read in place)") {
+  // A layer over a batch stored one sample per column: y = W·x and dx = Wᵀ·dy, the batch of whole
+  // panels, the weights of every edge height, K past one slice, padded and unaligned, and the batch
+  // both ways round (dW = dy·xᵀ reads it transposed); on backends without the in-place path these
+  // run the direct product.
+  for_each_backend([] {
+    for (bool ta : {false, true})
+      for (bool tb : {false, true})
+        for (int N : {32, 64})
+          for (int M : {65, 100, 150, 203})
+            for (int K : {30, 150, 784}) {
+              CHECK_GEMM_CASE(nn::gemm, (Case{ta, tb, M, N, K}), unsigned(M + N + K));
+              CHECK_GEMM_CASE(nn::gemm, (Case{ta, tb, M, N, K, 3, 1, 2, 1, 2, 3, -0.75f, 0.0f}), unsigned(M + K));
+            }
+  });
+}
+
 TEST_CASE("gemm with beta == 0 never reads C") {
   for_each_backend([] {
     const int M = 13, N = 37, K = 20;
@@ -174,6 +191,10 @@ TEST_CASE("gemm with beta == 0 never reads C") {
     std::vector<float> xb(Mb * Kb, 0.5f), w(Nb * Kb, 0.25f), y(Mb * Nb, std::numeric_limits<float>::quiet_NaN());
     nn::gemm(false, true, Mb, Nb, Kb, 2.0f, xb.data(), Kb, w.data(), Kb, 0.0f, y.data(), Nb);
     for (float c : y) REQUIRE(c == doctest::Approx(2.0f * Kb * 0.125f));
+    // Wide weights against a batch of columns, the weights read in place.
+    std::vector<float> yc(Nb * Mb, std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(false, false, Nb, Mb, Kb, 2.0f, w.data(), Kb, xb.data(), Mb, 0.0f, yc.data(), Mb);
+    for (float c : yc) REQUIRE(c == doctest::Approx(2.0f * Kb * 0.125f));
   });
 }
 
@@ -187,9 +208,11 @@ TEST_CASE("gemm with K == 0 or alpha == 0 scales C by beta") {
 
 TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
   // Shapes above the parallel threshold: wide C (split by columns), tall C (split by rows), and
-  // one in between, split one way or the other depending on the backend's tile.
+  // one in between, split one way or the other depending on the backend's tile; tall weights
+  // against a batch of columns, split by rows.
   const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {false, false, 45, 130, 900},
-                         {false, true, 64, 150, 784}, {false, false, 32, 203, 150}};
+                         {false, true, 64, 150, 784}, {false, false, 32, 203, 150}, {false, false, 150, 32, 784},
+                         {true, false, 784, 64, 150}};
   for_each_backend([&] {
     for (const Case& t : shapes) {
       CAPTURE(t.M); CAPTURE(t.N); CAPTURE(t.K);

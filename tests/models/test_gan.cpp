@@ -194,8 +194,8 @@ TEST_CASE("Textbook GAN is SELU and sigmoid, drawing in [0, 1]") {
     for (int p = 0; p < tiny.pixels; p++) {
       double logit = w.fc3.b[p];
       for (int j = 0; j < tiny.g_hidden2; j++)
-        logit += double(w.fc3.w[p * tiny.g_hidden2 + j]) * gan.run.g.h2[b * tiny.g_hidden2 + j];
-      float image = gan.run.g.out[b * tiny.pixels + p];
+        logit += double(w.fc3.w[p * tiny.g_hidden2 + j]) * gan.run.g.h2[j * B + b];  // one sample per column
+      float image = gan.run.g.out[p * nn::gan_input_stride(gan.run) + b];
       CHECK(image == doctest::Approx(1.0 / (1.0 + std::exp(-logit))).epsilon(1e-5));
       CHECK((image > 0.0f && image < 1.0f));
     }

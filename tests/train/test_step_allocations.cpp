@@ -90,7 +90,7 @@ TEST_CASE("a GAN training step allocates nothing (default and textbook models, 1
       nn::GanModel& m = s.model;
       auto step = [&] {
         nn::gan_sample_noise(s.run.z, std::size_t(B) * s.config.z_dim, s.rng);
-        nn::gan_discriminator_gradient(m, s.run, s.run.d_input, s.run.z, B);
+        nn::gan_discriminator_gradient(m, s.run, nullptr, s.run.z, B);
         nn::optimizer_step(options.optimizer, s.d_optim, m.d);
         nn::gan_sample_noise(s.run.z, std::size_t(B) * s.config.z_dim, s.rng);
         nn::gan_generator_gradient(m, s.run, s.run.z, B, nullptr);

@@ -39,6 +39,20 @@ void linear_backward_input(float* dx, const float* dout, const float* w, int N, 
 // gradients of W and b get the same bits on any number of threads; dx, a sum of the threads'
 // partial sums, the same bits for the same number of threads.
 
+// The same layer over a batch stored one sample per column: x (C, N), pre and out (OC, N), each
+// with its own row stride (ldx, ldo: a column range of a wider matrix), dout and dx (OC, N) and
+// (C, N) packed. What it is for: on several threads, the output units a thread owns are then whole
+// rows, one block of memory that no other thread writes. Owners writing stripes of each row of a
+// (N, OC) output instead pay for the other core's lines that the hardware prefetchers pull in
+// across every stripe's edge (AMD EPYC, 2 threads: a bias pass over 32x784 floats in blocks of
+// rows 5 µs, in two stripes of every row 15-25 µs, in stripes 1 KB apart as fast as in blocks).
+void linear_columns_act_forward(float* pre, float* out, int ldo, LinearParams p, const float* x, int ldx, int N,
+                                int C, int OC, Activation act);
+// dx (C, N) if not null and grad.w, grad.b if grad.w is not null (grad.b may be null) are
+// overwritten, never read.
+void linear_columns_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
+                                       const float* x, int ldx, int N, int C, int OC);
+
 // out (N, OC) += b (OC) on every row, and its backward: db (OC) += column sums of dout (N, OC).
 // Shared by every layer that adds a bias vector to rows of a gemm result.
 void bias_forward(float* out, const float* b, int N, int OC);
