@@ -49,19 +49,6 @@ TEST_CASE("linear") {
     check_gradient("dw", w.data(), dw.data(), w.size(), objective);
     check_gradient("db", b.data(), db.data(), b.size(), objective);
   }
-  SUBCASE("the overwriting backward writes what the adding one adds, and reads nothing back") {
-    const int N = 5, C = 9, OC = 6;
-    Rng rng{23};
-    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC), dout = rng.vector(N * OC);
-    std::vector<float> dx(N * C, 0.0f), dw(OC * C, 0.0f), db(OC, 0.0f);
-    std::vector<float> dx2(N * C, NAN), dw2(OC * C, NAN), db2(OC, NAN);  // garbage, never read
-    nn::LinearParams p{w.data(), b.data()};
-    nn::linear_backward(dx.data(), {dw.data(), db.data()}, dout.data(), p, x.data(), N, C, OC);
-    nn::linear_backward_overwrite(dx2.data(), {dw2.data(), db2.data()}, dout.data(), p, x.data(), N, C, OC);
-    CHECK(dx2 == dx);
-    CHECK(dw2 == dw);
-    CHECK(db2 == db);
-  }
   SUBCASE("without bias") {
     const int N = 2, C = 3, OC = 2;
     Rng rng{22};
@@ -81,24 +68,20 @@ TEST_CASE("linear on several threads: forward and weight gradients bit for bit, 
   const int N = 32, C = 784, OC = 150;
   Rng rng{24};
   std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC), dout = rng.vector(N * OC);
-  const std::vector<float> dx0 = rng.vector(N * C);
+  const std::vector<float> dx0 = rng.vector(N * C), dw0 = rng.vector(OC * C), db0 = rng.vector(OC);
   struct Result {
-    std::vector<float> out, dx, dx_added, dw, db;
+    std::vector<float> out, dx, dw, db;
   };
   auto run = [&](int threads) {
     nn::set_num_threads(threads);
-    Result r{std::vector<float>(N * OC), std::vector<float>(N * C, NAN), dx0, std::vector<float>(OC * C, NAN),
-             std::vector<float>(OC, NAN)};
+    Result r{std::vector<float>(N * OC), dx0, dw0, db0};  // backward adds to a previous step's values
     nn::LinearParams p{w.data(), b.data()};
     nn::linear_forward(r.out.data(), p, x.data(), N, C, OC);
-    nn::linear_backward_overwrite(r.dx.data(), {r.dw.data(), r.db.data()}, dout.data(), p, x.data(), N, C, OC);
-    std::vector<float> dw(OC * C, 0.0f), db(OC, 0.0f);
-    nn::linear_backward(r.dx_added.data(), {dw.data(), db.data()}, dout.data(), p, x.data(), N, C, OC);
+    nn::linear_backward(r.dx.data(), {r.dw.data(), r.db.data()}, dout.data(), p, x.data(), N, C, OC);
     nn::set_num_threads(1);
     return r;
   };
   const Result one = run(1);
-  for (int i = 0; i < N * C; i++) REQUIRE(one.dx_added[i] - dx0[i] == doctest::Approx(one.dx[i]).epsilon(1e-4).scale(1.0));
   for (int threads : {2, 3}) {
     CAPTURE(threads);
     const Result many = run(threads), again = run(threads);
@@ -106,44 +89,7 @@ TEST_CASE("linear on several threads: forward and weight gradients bit for bit, 
     CHECK(many.dw == one.dw);
     CHECK(many.db == one.db);
     check_close("dx", many.dx.data(), one.dx.data(), many.dx.size(), 1e-5, 1e-5);
-    check_close("dx added", many.dx_added.data(), one.dx_added.data(), many.dx.size(), 1e-5, 1e-5);
     CHECK(again.dx == many.dx);  // the same bits for the same thread count
-    CHECK(again.dx_added == many.dx_added);
-  }
-}
-
-TEST_CASE("linear_act_forward is linear_forward then the activation, on any number of threads") {
-  // Split over the owners (150 x 784 weights), and not split (20 x 30).
-  struct Shape {
-    int N, C, OC;
-  };
-  for (Shape shape : {Shape{32, 784, 150}, Shape{8, 30, 20}}) {
-    const int N = shape.N, C = shape.C, OC = shape.OC;
-    Rng rng{25};
-    std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC);
-    const nn::LinearParams p{w.data(), b.data()};
-    std::vector<float> expected_pre(N * OC);
-    nn::linear_forward(expected_pre.data(), p, x.data(), N, C, OC);
-    for (nn::Activation act : {nn::Activation{nn::ActKind::None}, nn::Activation{nn::ActKind::LeakyRelu, 0.2f},
-                               nn::Activation{nn::ActKind::Selu}, nn::Activation{nn::ActKind::Tanh},
-                               nn::Activation{nn::ActKind::Sigmoid}}) {
-      const int kind = int(act.kind);
-      CAPTURE(N);
-      CAPTURE(kind);
-      std::vector<float> expected(N * OC);
-      nn::activation_forward(act, expected.data(), expected_pre.data(), N * OC);
-      for (int threads : {1, 2, 3}) {
-        CAPTURE(threads);
-        nn::set_num_threads(threads);
-        std::vector<float> pre(N * OC, NAN), out(N * OC, NAN), in_place(N * OC, NAN);
-        nn::linear_act_forward(pre.data(), out.data(), p, x.data(), N, C, OC, act);
-        nn::linear_act_forward(in_place.data(), in_place.data(), p, x.data(), N, C, OC, act);
-        nn::set_num_threads(1);
-        CHECK(pre == expected_pre);
-        CHECK(out == expected);
-        CHECK(in_place == expected);
-      }
-    }
   }
 }
 
@@ -195,9 +141,10 @@ TEST_CASE("linear over a batch of columns: the row layout's numbers, the same bi
     std::vector<float> x = rng.vector(N * C), w = rng.vector(OC * C), b = rng.vector(OC), dout = rng.vector(N * OC);
     const nn::LinearParams p{w.data(), b.data()};
     // The row layout's answers, transposed.
-    std::vector<float> pre_rows(N * OC), out_rows(N * OC), dx_rows(N * C), dw_rows(OC * C), db_rows(OC);
-    nn::linear_act_forward(pre_rows.data(), out_rows.data(), p, x.data(), N, C, OC, shape.act);
-    nn::linear_backward_overwrite(dx_rows.data(), {dw_rows.data(), db_rows.data()}, dout.data(), p, x.data(), N, C, OC);
+    std::vector<float> pre_rows(N * OC), out_rows(N * OC), dx_rows(N * C, 0.0f), dw_rows(OC * C, 0.0f), db_rows(OC, 0.0f);
+    nn::linear_forward(pre_rows.data(), p, x.data(), N, C, OC);
+    nn::activation_forward(shape.act, out_rows.data(), pre_rows.data(), N * OC);
+    nn::linear_backward(dx_rows.data(), {dw_rows.data(), db_rows.data()}, dout.data(), p, x.data(), N, C, OC);
     const std::vector<float> want_pre = to_columns(pre_rows.data(), N, OC, ldo),
                              want_out = to_columns(out_rows.data(), N, OC, ldo),
                              want_dx = to_columns(dx_rows.data(), N, C, N);

@@ -25,7 +25,7 @@ void selu_forward(float* out, const float* x, int n);
 void selu_backward(float* dx, const float* dout, const float* x, int n);
 
 // An activation chosen at run time, as a model's configuration picks one: what follows a layer
-// (linear_act_forward in linear.h). Each is computed on the vector kernels of vec.h.
+// (linear_columns_act_forward in linear.h). Each is computed on the vector kernels of vec.h.
 enum class ActKind { None, LeakyRelu, Selu, Tanh, Sigmoid };
 struct Activation {
   ActKind kind = ActKind::None;

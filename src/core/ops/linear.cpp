@@ -19,13 +19,11 @@ void linear_forward_rows(float* out, LinearParams p, const float* x, int N, int 
   for (int i = 0; i < N; i++) bias_forward(out + std::size_t(i) * OC + r.begin, p.b + r.begin, 1, r.size());
 }
 
-// The weight and bias gradients of output units [r.begin, r.end): dW[r] = dout[:, r]ᵀ·x, db[r] = column
-// sums of dout[:, r], added row after row as bias_backward adds them.
-void linear_grad_rows(float beta, LinearParams grad, const float* dout, const float* x, int N, int C, int OC,
-                      RowRange r) {
-  gemm(true, false, r.size(), C, N, 1.0f, dout + r.begin, OC, x, C, beta, grad.w + std::size_t(r.begin) * C, C);
+// The weight and bias gradients of output units [r.begin, r.end), added: dW[r] += dout[:, r]ᵀ·x,
+// db[r] += column sums of dout[:, r], added row after row as bias_backward adds them.
+void linear_grad_rows(LinearParams grad, const float* dout, const float* x, int N, int C, int OC, RowRange r) {
+  gemm(true, false, r.size(), C, N, 1.0f, dout + r.begin, OC, x, C, 1.0f, grad.w + std::size_t(r.begin) * C, C);
   if (!grad.b) return;
-  if (beta == 0.0f) std::memset(grad.b + r.begin, 0, sizeof(float) * r.size());
   for (int i = 0; i < N; i++) bias_backward(grad.b + r.begin, dout + std::size_t(i) * OC + r.begin, 1, r.size());
 }
 
@@ -57,28 +55,17 @@ void sum_over_owners(float beta, float* dx, int rows, int cols, int OC, int C, P
   });
 }
 
-// dx = dout·W + beta·dx, split by owners: thread t forms dout[:, r]·W[r] over its own rows r of W.
-void linear_input_grad_owned(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  sum_over_owners(beta, dx, N, C, OC, C, [&](RowRange r, float* out, float out_beta) {
+// dx += dout·W. Whether a layer's products are split over its owners goes by the size of its
+// weights, not of the batch, so that the rows a thread computes are the rows it updates; split,
+// thread t forms dout[:, r]·W[r] over its own rows r of W.
+void linear_input_grad(float* dx, const float* dout, const float* w, int N, int C, int OC) {
+  if (!owners_split(OC, C, num_threads())) {
+    gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, 1.0f, dx, C);
+    return;
+  }
+  sum_over_owners(1.0f, dx, N, C, OC, C, [&](RowRange r, float* out, float out_beta) {
     gemm(false, false, N, C, r.size(), 1.0f, dout + r.begin, OC, w + std::size_t(r.begin) * C, C, out_beta, out, C);
   });
-}
-
-// dx = dout·W + beta·dx.
-// Whether a layer's products are split over its owners goes by the size of its weights, not of
-// the batch, so that the rows a thread computes are the rows it updates.
-void linear_input_grad(float beta, float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  if (owners_split(OC, C, num_threads()))
-    linear_input_grad_owned(beta, dx, dout, w, N, C, OC);
-  else
-    gemm(false, false, N, C, OC, 1.0f, dout, OC, w, C, beta, dx, C);
-}
-
-// beta 1 adds into dx and the gradients, beta 0 overwrites them (and never reads them).
-void linear_backward_beta(float beta, float* dx, LinearParams grad, const float* dout, LinearParams p,
-                          const float* x, int N, int C, int OC) {
-  if (dx) linear_input_grad(beta, dx, dout, p.w, N, C, OC);
-  for_each_owned_rows(OC, C, [&](RowRange r) { linear_grad_rows(beta, grad, dout, x, N, C, OC, r); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,33 +116,10 @@ void linear_forward(float* out, LinearParams p, const float* x, int N, int C, in
   for_each_owned_rows(OC, C, [&](RowRange r) { linear_forward_rows(out, p, x, N, C, OC, r); });
 }
 
-void linear_act_forward(float* pre, float* out, LinearParams p, const float* x, int N, int C, int OC,
-                        Activation act) {
-  for_each_owned_rows(OC, C, [&](RowRange r) {
-    linear_forward_rows(pre, p, x, N, C, OC, r);
-    if (r.size() == OC) {
-      activation_forward(act, out, pre, N * OC);
-      return;
-    }
-    for (int i = 0; i < N; i++) {
-      const std::size_t at = std::size_t(i) * OC + r.begin;
-      activation_forward(act, out + at, pre + at, r.size());
-    }
-  });
-}
-
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
                      const float* x, int N, int C, int OC) {
-  linear_backward_beta(1.0f, dx, grad, dout, p, x, N, C, OC);
-}
-
-void linear_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
-                               const float* x, int N, int C, int OC) {
-  linear_backward_beta(0.0f, dx, grad, dout, p, x, N, C, OC);
-}
-
-void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC) {
-  linear_input_grad(0.0f, dx, dout, w, N, C, OC);
+  if (dx) linear_input_grad(dx, dout, p.w, N, C, OC);
+  for_each_owned_rows(OC, C, [&](RowRange r) { linear_grad_rows(grad, dout, x, N, C, OC, r); });
 }
 
 void bias_forward(float* out, const float* b, int N, int OC) { add_bias_rows(out, out, b, N, OC); }

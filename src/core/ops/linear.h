@@ -12,26 +12,9 @@ struct LinearParams {
 // x (N, C) -> out (N, OC)
 void linear_forward(float* out, LinearParams p, const float* x, int N, int C, int OC);
 
-// pre (N, OC) = x·Wᵀ + b and out (N, OC) = act(pre): linear_forward and activation_forward in
-// one, each output unit's activation taken on the thread that computed it, while it is in that
-// core's cache, rather than by the calling thread alone after the product. pre may be out when
-// the backward reads the activation's output (tanh, sigmoid) or there is none.
-void linear_act_forward(float* pre, float* out, LinearParams p, const float* x, int N, int C, int OC,
-                        Activation act);
-
 // Adds into dx (N, C) and into grad.w, grad.b. dx or grad.b may be null when not wanted.
 void linear_backward(float* dx, LinearParams grad, const float* dout, LinearParams p,
                      const float* x, int N, int C, int OC);
-
-// As linear_backward, but dx, grad.w and grad.b are overwritten, never read: for a layer that
-// sees one batch per step, whose gradient then needs no zeroing pass before the backward, and
-// whose products do not read the old values back (a GAN's 1M-float gradient, every step).
-void linear_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
-                               const float* x, int N, int C, int OC);
-
-// dx (N, C) = dout (N, OC)·W, overwritten: the backward through a layer whose weights are not
-// being trained (a GAN's G step differentiates through D without D's weight gradient).
-void linear_backward_input(float* dx, const float* dout, const float* w, int N, int C, int OC);
 
 // On several threads (thread_pool.h), large layers split their products by owned_rows: each
 // thread computes the output units it owns in the forward and in the weight gradient, and the sum
@@ -39,17 +22,19 @@ void linear_backward_input(float* dx, const float* dout, const float* w, int N, 
 // gradients of W and b get the same bits on any number of threads; dx, a sum of the threads'
 // partial sums, the same bits for the same number of threads.
 
-// The same layer over a batch stored one sample per column: x (C, N), pre and out (OC, N), each
-// with its own row stride (ldx, ldo: a column range of a wider matrix), dout and dx (OC, N) and
-// (C, N) packed. What it is for: on several threads, the output units a thread owns are then whole
-// rows, one block of memory that no other thread writes. Owners writing stripes of each row of a
-// (N, OC) output instead pay for the other core's lines that the hardware prefetchers pull in
-// across every stripe's edge (AMD EPYC, 2 threads: a bias pass over 32x784 floats in blocks of
-// rows 5 µs, in two stripes of every row 15-25 µs, in stripes 1 KB apart as fast as in blocks).
+// The same layer over a batch stored one sample per column, as the GANs store theirs: x (C, N)
+// with row stride ldx, pre and out (OC, N) with row stride ldo (either may be a column range of a
+// wider matrix). pre = W·x + b and out = act(pre), each unit's activation taken on the thread that
+// computed it; pre may be out when the backward reads the activation's output (tanh, sigmoid) or
+// there is none. Why columns: on several threads the units a thread owns are then whole rows of
+// the output, one block of memory no other thread writes. Owners of a batch of rows write stripes
+// of every row instead, and pay for the other core's lines that the hardware prefetchers pull in
+// across each stripe's edges (AMD EPYC, 2 threads: a bias pass over 32x784 floats 2.4-3.3 µs in
+// blocks of rows, 10-12 µs in stripes of every row; stripes 1 KB apart are as fast as blocks).
 void linear_columns_act_forward(float* pre, float* out, int ldo, LinearParams p, const float* x, int ldx, int N,
                                 int C, int OC, Activation act);
-// dx (C, N) if not null and grad.w, grad.b if grad.w is not null (grad.b may be null) are
-// overwritten, never read.
+// The backward from dout (OC, N): dx (C, N) if not null, and grad.w and grad.b if grad.w is not
+// null (grad.b may be null), are overwritten, never read: a GAN's layers see one batch a step.
 void linear_columns_backward_overwrite(float* dx, LinearParams grad, const float* dout, LinearParams p,
                                        const float* x, int ldx, int N, int C, int OC);
 
