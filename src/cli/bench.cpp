@@ -23,25 +23,31 @@ namespace nn::cli {
 
 namespace {
 
-// A dense layer with batch M, K inputs and N outputs: x (M,K), W (N,K), y (M,N). The last is a
-// recurrent layer's products over all its time steps (the 2-layer GRU: 100 steps of 32 rows, 128
-// units, 3 gates): its input projection and its weight gradients.
+// A dense layer with batch M, K inputs and N outputs: x (M,K), W (N,K), y (M,N), a batch of rows;
+// or, for the GANs' layers, a batch of columns: x (K,M), y (N,M). The shapes in rows: the char-RNN
+// head and LSTM gates, the MNIST GAN's layers, and a recurrent layer's products over all its time
+// steps (the 2-layer GRU: 100 steps of 32 rows, 128 units, 3 gates): its input projection and its
+// weight gradients. In columns: the textbook GAN's 784-pixel layers (D's first over its batch of
+// real and generated images, G's last) and the MNIST GAN's G output layer.
 struct Shape {
   int M, K, N;
+  bool columns = false;
 };
-constexpr Shape kShapes[] = {{32, 65, 512},  {32, 128, 512}, {64, 784, 512},
-                             {64, 512, 256}, {64, 256, 784}, {3200, 128, 384}};
+constexpr Shape kShapes[] = {{32, 65, 512},         {32, 128, 512},        {64, 784, 512},       {64, 512, 256},
+                             {64, 256, 784},        {3200, 128, 384},      {64, 784, 150, true}, {32, 150, 784, true},
+                             {64, 512, 784, true}};
 constexpr int kBigShapesFrom = 2;  // the shapes also timed on 1 and 2 threads
 
 // The three products of a layer's step, each 2·M·N·K flops.
 enum class Pass { Forward, BackwardInput, BackwardWeights };
 constexpr Pass kPasses[] = {Pass::Forward, Pass::BackwardInput, Pass::BackwardWeights};
 
-const char* pass_name(Pass p) {
+// With which of A and B stored as in op() (N) or transposed (T).
+const char* pass_name(Pass p, bool columns) {
   switch (p) {
-    case Pass::Forward: return "y=x*W^T (N,T)";
-    case Pass::BackwardInput: return "dx=dy*W (N,N)";
-    case Pass::BackwardWeights: return "dW+=dy^T*x (T,N)";
+    case Pass::Forward: return columns ? "y=W*x (N,N)" : "y=x*W^T (N,T)";
+    case Pass::BackwardInput: return columns ? "dx=W^T*dy (T,N)" : "dx=dy*W (N,N)";
+    case Pass::BackwardWeights: return columns ? "dW+=dy*x^T (N,T)" : "dW+=dy^T*x (T,N)";
   }
   return "";
 }
@@ -202,6 +208,14 @@ struct LayerBuffers {
 
 void run_pass(Pass p, Shape s, LayerBuffers& b) {
   const int M = s.M, K = s.K, N = s.N;
+  if (s.columns) {
+    switch (p) {
+      case Pass::Forward: gemm(false, false, N, M, K, 1.0f, b.w.data(), K, b.x.data(), M, 0.0f, b.y.data(), M); break;
+      case Pass::BackwardInput: gemm(true, false, K, M, N, 1.0f, b.w.data(), K, b.dy.data(), M, 0.0f, b.dx.data(), M); break;
+      case Pass::BackwardWeights: gemm(false, true, N, K, M, 1.0f, b.dy.data(), M, b.x.data(), M, 1.0f, b.dw.data(), K); break;
+    }
+    return;
+  }
   switch (p) {
     case Pass::Forward: gemm(false, true, M, N, K, 1.0f, b.x.data(), K, b.w.data(), K, 0.0f, b.y.data(), N); break;
     case Pass::BackwardInput: gemm(false, false, M, K, N, 1.0f, b.dy.data(), N, b.w.data(), K, 0.0f, b.dx.data(), K); break;
@@ -242,7 +256,7 @@ std::string result_json(const Result& r, const Clock& c) {
   std::snprintf(buf, sizeof(buf),
                 "{\"backend\": \"%s\", \"M\": %d, \"K\": %d, \"N\": %d, \"pass\": \"%s\", \"threads\": %d, "
                 "\"gflops\": %.2f, \"peak_fraction\": %.3f, \"gflops_best\": %.2f, \"peak_fraction_best\": %.3f}",
-                simd_backend_name(r.backend), r.shape.M, r.shape.K, r.shape.N, pass_name(r.pass), r.threads, r.gflops,
+                simd_backend_name(r.backend), r.shape.M, r.shape.K, r.shape.N, pass_name(r.pass, r.shape.columns), r.threads, r.gflops,
                 r.gflops / peak_gflops(c, r.threads), r.gflops_best, r.gflops_best / peak_gflops(c, r.threads));
   return buf;
 }
@@ -255,7 +269,7 @@ void print_table(const char* title, const std::vector<Result>& results, const Cl
     std::snprintf(shape, sizeof(shape), "%dx%dx%d", r.shape.M, r.shape.K, r.shape.N);
     const double peak = peak_gflops(c, r.threads);
     std::printf("%-14s %-12s %-17s %7d %9.2f %5.1f%% %9.2f %5.1f%%\n", simd_backend_name(r.backend), shape,
-                pass_name(r.pass), r.threads, r.gflops, 100.0 * r.gflops / peak, r.gflops_best, 100.0 * r.gflops_best / peak);
+                pass_name(r.pass, r.shape.columns), r.threads, r.gflops, 100.0 * r.gflops / peak, r.gflops_best, 100.0 * r.gflops_best / peak);
   }
 }
 
