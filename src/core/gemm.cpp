@@ -22,6 +22,10 @@ namespace {
 // once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
 
+// A product summed over more than this many terms is deep enough that forming it transposed and
+// adding it in costs next to nothing (gemm below).
+constexpr int kDeepK = 4 * kKC;
+
 // Below this many multiply-adds, packing costs more than it saves (the next-word LSTM's products
 // are a few hundred): the product runs unpacked (GemmKernel::small).
 constexpr double kSmallGemmMacs = 8192;
@@ -230,12 +234,13 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     });
     return;
   }
-  if (trans_a && !trans_b && M > N && K > kKC && kr.nr >= 4 * kr.mr) {
+  if (trans_a && !trans_b && M > N && K > kDeepK && kr.nr >= 4 * kr.mr) {
     // A weight gradient dYᵀ·X summed over many rows, with more outputs than inputs: a recurrent
     // layer's gate gradients against its state, over all time steps. Packing op(A) from A's rows
     // gathers mr floats per row, op(B) takes nr: the product is formed transposed, Xᵀ·dY, so the
     // larger operand is the one packed as B, then added in, which costs next to nothing against
-    // a deep K (a GAN's batch of 32 is not: its layers keep the direct product). `nnlab bench`,
+    // a deep K (thousands of rows; neither a GAN's batch of rows nor the few hundred units of
+    // its input gradients over a batch of columns are: they keep the direct product). `nnlab bench`,
     // GRU 3200x128x384 dW: AVX2 (4x24 tiles) 89 -> 97 GFLOP/s, AVX-512 (8x32) 127 -> 143; wasm's
     // 4x8 tiles gain nothing. Each element's sum over K runs in the same order as in the direct
     // product; only alpha and beta are applied once, at the end.

@@ -137,6 +137,7 @@ TEST_CASE("gemm matches Eigen past the cache blocks (K > KC, M > MC)") {
   for_each_backend([] {
     CHECK_GEMM_CASE(nn::gemm, (Case{false, true, 100, 70, 600}), 1);
     CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 300, 3, 1, 2, 1, 2, 3}), 2);
+    CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 1100, 3, 1, 2, 1, 2, 3}), 3);  // formed transposed
   });
 }
 
@@ -181,8 +182,8 @@ TEST_CASE("gemm with beta == 0 never reads C") {
     std::fill(C.begin(), C.end(), std::numeric_limits<float>::quiet_NaN());
     nn::gemm(false, false, M, N, 0, 1.0f, A.data(), K, B.data(), N, 0.0f, C.data(), N);
     for (float c : C) REQUIRE(c == 0.0f);
-    // A weight gradient over more rows than one K slice, which gemm forms transposed and adds in.
-    const int Mw = 40, Nw = 8, Kw = 600;
+    // A weight gradient over many rows (a recurrence's steps), which gemm forms transposed and adds in.
+    const int Mw = 40, Nw = 8, Kw = 1100;
     std::vector<float> dy(Kw * Mw, 0.5f), x(Kw * Nw, 0.25f), dw(Mw * Nw, std::numeric_limits<float>::quiet_NaN());
     nn::gemm(true, false, Mw, Nw, Kw, 2.0f, dy.data(), Mw, x.data(), Nw, 0.0f, dw.data(), Nw);
     for (float c : dw) REQUIRE(c == doctest::Approx(2.0f * Kw * 0.125f));
@@ -210,7 +211,8 @@ TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
   // Shapes above the parallel threshold: wide C (split by columns), tall C (split by rows), and
   // one in between, split one way or the other depending on the backend's tile; tall weights
   // against a batch of columns, split by rows.
-  const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {false, false, 45, 130, 900},
+  const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {true, false, 301, 20, 1100},
+                         {false, false, 45, 130, 900},
                          {false, true, 64, 150, 784}, {false, false, 32, 203, 150}, {false, false, 150, 32, 784},
                          {true, false, 784, 64, 150}};
   for_each_backend([&] {
