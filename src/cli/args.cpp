@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/thread_pool.h"
+
 namespace nn::cli {
 
 Args::Args(int argc, char** argv) : items_(argv, argv + argc), used_(std::size_t(argc), false) {}
@@ -86,6 +88,8 @@ const char* const kTrainFlagsHelp =
     "  --lr X              learning rate\n"
     "  --optimizer NAME    sgd, momentum, nesterov, rmsprop or adam\n"
     "  --threads N         worker threads for the large matrix products (default 1)\n"
+    "  --backend NAME      the kernels' instruction set: avx512, avx2+fma or scalar natively\n"
+    "                      (default: the widest this CPU has), to compare them on one machine\n"
     "  --warmup N          train N steps before the timed ones (default 0; for benchmarks)\n"
     "  --save FILE         write a checkpoint at the end\n"
     "  --load FILE         resume from a checkpoint\n"
@@ -101,11 +105,23 @@ void read_train_flags(Args& args, TrainFlags& flags) {
   if (flags.options.optimizer.lr <= 0.0) args.error("--lr must be positive");
   if (args.value("--threads", flags.options.threads) && (flags.options.threads < 1 || flags.options.threads > 64))
     args.error("--threads must be between 1 and 64");
+  std::string backend;
+  if (args.value("--backend", backend)) {
+    if (!simd_backend_from_name(backend.c_str(), flags.backend))
+      args.error("--backend must be avx512, avx2+fma, scalar or wasm-simd128, not '" + backend + "'");
+    else if (!simd_backend_supported(flags.backend))
+      args.error("--backend " + backend + " is not available in this build or on this CPU");
+  }
   if (args.value("--warmup", flags.warmup) && (flags.warmup < 0 || flags.warmup > 1'000'000))
     args.error("--warmup must be between 0 and 1000000");
   args.value("--save", flags.save_path);
   args.value("--load", flags.load_path);
   flags.json = args.flag("--json");
+}
+
+void use_threads_and_backend(const TrainFlags& flags) {
+  set_num_threads(flags.options.threads);
+  simd_set_backend(flags.backend);
 }
 
 }  // namespace nn::cli

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "core/simd.h"
 #include "train/train_options.h"
 
 namespace nn::cli {
@@ -34,14 +35,17 @@ class Args {
 };
 
 // The flags every training subcommand takes: --seed S --lr X --optimizer NAME --threads N
-// --warmup N --save FILE --load FILE --json. `options` starts at the demo's defaults.
+// --backend NAME --warmup N --save FILE --load FILE --json. `options` starts at the demo's defaults.
 struct TrainFlags {
   TrainOptions options;
+  SimdBackend backend = simd_backend();  // the kernels' instruction set (--backend)
   long warmup = 0;  // untimed steps before the timed ones: benchmarks leave out one-time costs
   std::string save_path, load_path;
   bool json = false;
 };
 void read_train_flags(Args& args, TrainFlags& flags);
+// Puts the process's kernels on the flags' thread count and SIMD backend.
+void use_threads_and_backend(const TrainFlags& flags);
 extern const char* const kTrainFlagsHelp;  // their description, for --help texts
 
 }  // namespace nn::cli

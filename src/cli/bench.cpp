@@ -296,7 +296,8 @@ int cmd_bench(int argc, char** argv) {
           "GEMM GFLOP/s at the demo layer shapes (batch M, inputs K, outputs N), forward and both\n"
           "backward products, on each SIMD backend (or only NAME), with N threads (default 1);\n"
           "then the big shapes on 1 and 2 threads. --json prints one JSON object as the last line.\n"
-          "Backends: scalar, avx2+fma (x86-64 with AVX2 and FMA), wasm-simd128 (wasm builds).\n");
+          "Backends: scalar, avx2+fma (x86-64 with AVX2 and FMA), avx512 (AVX-512 F and DQ),\n"
+          "wasm-simd128 (wasm builds).\n");
       return 0;
     } else {
       std::fprintf(stderr, "nnlab bench: unknown option '%s'\n", argv[i]);

@@ -111,7 +111,7 @@ int cmd_charrnn(int argc, char** argv) {
     }
   CharRnnFlags f;
   if (!read_flags(argc, argv, f)) return 2;
-  set_num_threads(f.train.options.threads);
+  use_threads_and_backend(f.train);
 
   std::vector<std::uint8_t> bytes;
   TextCorpus corpus;
@@ -167,6 +167,7 @@ int cmd_charrnn(int argc, char** argv) {
         .number("lr", session.options.optimizer.lr)
         .integer("seed", long(session.options.seed))
         .integer("threads", f.train.options.threads)
+        .string("backend", simd_backend_name(simd_backend()))
         .integer("warmup", f.train.warmup)
         .integer("steps", steps_done)
         .integer("step", long(session.step))

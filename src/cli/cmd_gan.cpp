@@ -238,7 +238,7 @@ int cmd_gan(int argc, char** argv) {
     return 0;
   }
   if (!parse_flags(args, f)) return 2;
-  set_num_threads(f.train.options.threads);
+  use_threads_and_backend(f.train);
   if (!f.score_path.empty()) return score_file(f);
 
   MnistSet train;
@@ -315,6 +315,8 @@ int cmd_gan(int argc, char** argv) {
         .integer("iterations", session.iteration)
         .integer("k", f.k)
         .integer("warmup", f.train.warmup)
+        .integer("threads", f.train.options.threads)
+        .string("backend", simd_backend_name(simd_backend()))
         .number("epochs", gan_session_epoch(session))
         .number("train_ms", train_s * 1000.0)
         .number("iters_per_s", done / train_s)

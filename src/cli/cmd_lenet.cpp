@@ -44,7 +44,7 @@ int cmd_lenet(int argc, char** argv) {
   if (args.value("--epochs", epochs) && epochs < 0) args.error("--epochs must be 0 or more");
   if (data_dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
   if (!args.finish("lenet")) return 2;
-  set_num_threads(flags.options.threads);
+  use_threads_and_backend(flags);
 
   MnistSet train, test;
   Status status = mnist_load_dir(data_dir, "train", train);

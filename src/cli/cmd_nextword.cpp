@@ -89,6 +89,7 @@ void print_json(const NextWordSession& session, long epochs, long warmup, double
       .string("optimizer", optimizer_name(session.options.optimizer.kind))
       .number("lr", session.options.optimizer.lr)
       .integer("threads", num_threads())
+      .string("backend", simd_backend_name(simd_backend()))
       .number("loss", session.loss.last())
       .number("train_ms", train_ms)
       .strings("predictions", words)
@@ -111,7 +112,7 @@ int cmd_nextword(int argc, char** argv) {
   flags.options = nextword_default_options();
   read_train_flags(args, flags);
   if (!args.finish("nextword")) return 2;
-  set_num_threads(flags.options.threads);
+  use_threads_and_backend(flags);
 
   NextWordSession session;
   Status status = nextword_session_init(session, flags.options);

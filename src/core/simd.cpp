@@ -1,5 +1,7 @@
 #include "core/simd.h"
 
+#include <cstring>
+
 namespace nn {
 
 namespace {
@@ -67,6 +69,15 @@ bool simd_set_backend(SimdBackend backend) {
   if (!simd_backend_supported(backend)) return false;
   current_backend() = backend;
   return true;
+}
+
+bool simd_backend_from_name(const char* name, SimdBackend& backend) {
+  for (SimdBackend b : kAllSimdBackends)
+    if (std::strcmp(name, simd_backend_name(b)) == 0) {
+      backend = b;
+      return true;
+    }
+  return false;
 }
 
 const char* simd_backend_name(SimdBackend backend) {

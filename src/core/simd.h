@@ -14,5 +14,7 @@ SimdBackend simd_backend();
 bool simd_set_backend(SimdBackend backend);
 bool simd_backend_supported(SimdBackend backend);
 const char* simd_backend_name(SimdBackend backend);
+// The backend named `name` (as simd_backend_name gives it); false if there is none.
+bool simd_backend_from_name(const char* name, SimdBackend& backend);
 
 }  // namespace nn

@@ -50,6 +50,8 @@ expect_failure "looks binary" charrnn --corpus "$dir/binary.txt" --steps 1
 printf 'ab\xffcd' >"$dir/latin1.txt"
 expect_failure "not UTF-8" charrnn --corpus "$dir/latin1.txt" --steps 1
 
+expect_failure "--backend must be avx512, avx2+fma, scalar or wasm-simd128, not 'sse9'" nextword --backend sse9
+
 mkdir -p "$dir/mnist"
 printf '\0\0\x08\x03\0\0\0\x05' >"$dir/mnist/train-images-idx3-ubyte"
 printf '\0\0\x08\x01\0\0\0\x05' >"$dir/mnist/train-labels-idx1-ubyte"
