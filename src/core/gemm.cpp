@@ -129,7 +129,10 @@ void scale_c(float beta, float* C, int ldc, int M, int N) {
 // bits the direct product gives it. T, (j1 - j0, M), holds one slice's sums, or with alpha 1 and
 // beta 0 (a layer's forward) all of them, added up in T as they would be in C and put in once at
 // the end (scaling by 1 is exact).
-void transposed_in_place_rows(const GemmKernel& kr, const GemmArgs& g, int j0, int j1, float* packed, float* T) {
+void transposed_in_place_rows(const GemmKernel& kernel, const GemmArgs& g, int j0, int j1, float* packed,
+                              float* T) {
+  const GemmKernel::InPlace& kr = kernel.in_place;
+  const int lanes = kernel.lanes;
   const int kc_step = k_slice_step(g.K);
   const bool sum_in_t = g.alpha == 1.0f && g.beta == 0.0f;
   // op(B)ᵀ (N, K): element (j, p) is B[j * ldb + p] when B is stored transposed, else B[p * ldb + j].
@@ -145,12 +148,12 @@ void transposed_in_place_rows(const GemmKernel& kr, const GemmArgs& g, int j0, i
       const int m = std::min(kr.mr, j1 - ir);
       for (int jr = 0; jr < g.M; jr += kr.nr) {
         const int n = std::min(kr.nr, g.M - jr);
-        kr.micro_in_place[(n + kr.lanes - 1) / kr.lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta,
-                                                         T + size_t(ir - j0) * g.M + jr, g.M, m, n);
+        kr.micro[(n + lanes - 1) / lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta, T + size_t(ir - j0) * g.M + jr,
+                            g.M, m, n);
       }
     }
     if (!sum_in_t || pc + kc == g.K)
-      kr.add_transposed(g.alpha, T, g.M, g.M, j1 - j0, pc == 0 || sum_in_t ? g.beta : 1.0f, g.C + j0, g.ldc);
+      kernel.add_transposed(g.alpha, T, g.M, g.M, j1 - j0, pc == 0 || sum_in_t ? g.beta : 1.0f, g.C + j0, g.ldc);
   }
 }
 
@@ -158,11 +161,12 @@ void transposed_in_place_rows(const GemmKernel& kr, const GemmArgs& g, int j0, i
 // the product needs no buffer of its own: columns go through T as many at a time as fit.
 constexpr int kMaxInPlaceRows = 64;
 
-void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, int j1) {
+void gemm_transposed_in_place(const GemmKernel& kernel, const GemmArgs& g, int j0, int j1) {
   float* packed = pack_buffers().b;
   float* T = packed + size_t(kKC) * kMaxInPlaceRows;
-  const int rows_in_t = (kKC * kNC - kKC * kMaxInPlaceRows) / g.M / kr.mr * kr.mr;
-  for (int r0 = j0; r0 < j1; r0 += rows_in_t) transposed_in_place_rows(kr, g, r0, std::min(j1, r0 + rows_in_t), packed, T);
+  const int mr = kernel.in_place.mr, rows_in_t = (kKC * kNC - kKC * kMaxInPlaceRows) / g.M / mr * mr;
+  for (int r0 = j0; r0 < j1; r0 += rows_in_t)
+    transposed_in_place_rows(kernel, g, r0, std::min(j1, r0 + rows_in_t), packed, T);
 }
 
 // Rows [m0, m1) of C = alpha * op(A) · op(B) + beta * C for a tall op(A) against few columns: a
@@ -170,7 +174,9 @@ void gemm_transposed_in_place(const GemmKernel& kr, const GemmArgs& g, int j0, i
 // all the weights for the use of a few column tiles, so the micro-kernel reads op(A) where it is
 // and only op(B), the batch, is packed: all of it, every K slice, before the first row, so that
 // each tile of C takes its whole sum over K while it sits in registers and L1.
-void gemm_in_place_a(const GemmKernel& kr, const GemmArgs& g, int m0, int m1) {
+void gemm_in_place_a(const GemmKernel& kernel, const GemmArgs& g, int m0, int m1) {
+  const GemmKernel::InPlace& kr = kernel.in_place;
+  const int lanes = kernel.lanes;
   float* packed = pack_buffers().b;
   const int kc_step = k_slice_step(g.K);
   // op(A) element (i, p): A[i * lda + p], or A[p * lda + i] when A is stored transposed.
@@ -186,8 +192,8 @@ void gemm_in_place_a(const GemmKernel& kr, const GemmArgs& g, int m0, int m1) {
       const float* a = g.A + size_t(ir) * row_step + size_t(pc) * k_step;
       const float beta = pc == 0 ? g.beta : 1.0f;
       for (int jr = 0; jr < g.N; jr += kr.nr)
-        kr.micro_in_place[kr.nr / kr.lanes](kc, a, row_step, k_step, packed + size_t(pc) * g.N + size_t(jr) * kc,
-                                            g.alpha, beta, g.C + size_t(ir) * g.ldc + jr, g.ldc, m, kr.nr);
+        kr.micro[kr.nr / lanes](kc, a, row_step, k_step, packed + size_t(pc) * g.N + size_t(jr) * kc, g.alpha, beta,
+                                g.C + size_t(ir) * g.ldc + jr, g.ldc, m, kr.nr);
     }
   }
 }
@@ -222,15 +228,17 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
   ThreadPool& pool = default_thread_pool();
   const bool parallel = pool.num_threads() > 1 && 2.0 * M * N * K >= kGemmParallelMinFlops;
   const GemmArgs g{trans_a, trans_b, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc};
-  if (N <= kr.in_place_max_rows && N % kr.nr == 0 && M > N && size_t(K) * N <= size_t(kKC) * kNC) {
+  const GemmKernel::InPlace& in_place = kr.in_place;
+  const int columns_in_place = trans_a ? in_place.max_strided_rows : in_place.max_rows;
+  if (N <= columns_in_place && N % in_place.nr == 0 && M > N && size_t(K) * N <= size_t(kKC) * kNC) {
     // A layer's weights against a batch stored one sample per column (y = W·x, dx = Wᵀ·dy), the
     // batch whole panels wide and all of it in the B buffer: the weights are read in place.
     if (!parallel) {
       gemm_in_place_a(kr, g, 0, M);
       return;
     }
-    pool.parallel_for((M + kr.mr - 1) / kr.mr, [&](int t0, int t1) {
-      gemm_in_place_a(kr, g, t0 * kr.mr, std::min(M, t1 * kr.mr));
+    pool.parallel_for((M + in_place.mr - 1) / in_place.mr, [&](int t0, int t1) {
+      gemm_in_place_a(kr, g, t0 * in_place.mr, std::min(M, t1 * in_place.mr));
     });
     return;
   }
@@ -251,7 +259,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     return;
   }
   static_assert(kMaxInPlaceRows * 2 <= kNC, "T must have room next to the packed slice");
-  if (!trans_a && M <= kr.in_place_max_rows && M <= kMaxInPlaceRows && M % kr.nr == 0 && N > M) {
+  const int rows_in_place = std::min(kMaxInPlaceRows, trans_b ? in_place.max_rows : in_place.max_strided_rows);
+  if (!trans_a && M <= rows_in_place && M % in_place.nr == 0 && N > M) {
     // A batch of rows against a layer's weights: packing op(B) would copy all the weights for the
     // use of a few row tiles. Formed transposed, the batch is the packed side, M wide: whole
     // panels only, or the micro-kernel would run below its full width. AVX-512, 12 weight
@@ -261,8 +270,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
       gemm_transposed_in_place(kr, g, 0, N);
       return;
     }
-    pool.parallel_for((N + kr.mr - 1) / kr.mr, [&](int t0, int t1) {
-      gemm_transposed_in_place(kr, g, t0 * kr.mr, std::min(N, t1 * kr.mr));
+    pool.parallel_for((N + in_place.mr - 1) / in_place.mr, [&](int t0, int t1) {
+      gemm_transposed_in_place(kr, g, t0 * in_place.mr, std::min(N, t1 * in_place.mr));
     });
     return;
   }

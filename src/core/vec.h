@@ -46,7 +46,7 @@ void leaky_relu_backward_add(float* dx, const float* dout, const float* x, float
 // Optimizer updates of n parameters w with gradients g, in float as torch.optim does them; the
 // coefficients that depend on the step count are computed by the caller (optim/).
 struct AdamCoefficients {
-  float step_size, bias_correction2_sqrt, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay;
+  float step_size, inv_bias_correction2_sqrt, beta1, one_minus_beta1, beta2, one_minus_beta2, eps, weight_decay;
 };
 void adam_update(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n);
 struct RmsPropCoefficients {

@@ -455,14 +455,14 @@ template <class S>
 void adam_update(float* w, const float* g, float* m, float* v, const AdamCoefficients& c, int n) {
   float* const arrays[] = {w, const_cast<float*>(g), m, v};
   const auto b1 = S::set1(c.beta1), b1c = S::set1(c.one_minus_beta1), b2 = S::set1(c.beta2),
-             b2c = S::set1(c.one_minus_beta2), bc2 = S::set1(c.bias_correction2_sqrt), eps = S::set1(c.eps),
+             b2c = S::set1(c.one_minus_beta2), inv_bc2 = S::set1(c.inv_bias_correction2_sqrt), eps = S::set1(c.eps),
              wd = S::set1(c.weight_decay), step = S::set1(c.step_size);
   over_params<S>(arrays, n, [&](float* const (&q)[4], auto io) {
     auto wv = io.load(q[0]);
     auto grad = S::fmadd(wd, wv, io.load(q[1]));
     auto mv = S::fmadd(b1, io.load(q[2]), S::mul(b1c, grad));
     auto vv = S::fmadd(b2, io.load(q[3]), S::mul(S::mul(b2c, grad), grad));
-    auto denom = S::add(S::div(S::sqrt(vv), bc2), eps);
+    auto denom = S::add(S::mul(S::sqrt(vv), inv_bc2), eps);
     io.store(q[2], mv);
     io.store(q[3], vv);
     io.store(q[0], S::sub(wv, S::mul(step, S::div(mv, denom))));

@@ -119,7 +119,7 @@ void adam_update_ref(float* w, const float* g, float* m, float* v, const AdamCoe
     float grad = g[i] + c.weight_decay * w[i];
     m[i] = c.beta1 * m[i] + c.one_minus_beta1 * grad;
     v[i] = c.beta2 * v[i] + c.one_minus_beta2 * grad * grad;
-    float denom = std::sqrt(v[i]) / c.bias_correction2_sqrt + c.eps;
+    float denom = std::sqrt(v[i]) * c.inv_bias_correction2_sqrt + c.eps;
     w[i] -= c.step_size * (m[i] / denom);
   }
 }

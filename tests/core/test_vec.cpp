@@ -344,7 +344,7 @@ TEST_CASE("adam_update and rmsprop_update match their twins over several steps")
       for (int step = 1; step <= 3; step++) {
         g.fill(rng, -2.0f, 2.0f);
         const double bc1 = 1.0 - std::pow(0.9, step), bc2 = 1.0 - std::pow(0.999, step);
-        const nn::AdamCoefficients c{float(1e-2 / bc1), float(std::sqrt(bc2)), 0.9f, float(1.0 - 0.9), 0.999f,
+        const nn::AdamCoefficients c{float(1e-2 / bc1), float(1.0 / std::sqrt(bc2)), 0.9f, float(1.0 - 0.9), 0.999f,
                                      float(1.0 - 0.999), 1e-8f, 1e-2f};
         nn::adam_update(w.p, g.p, m.p, v.p, c, n);
         nn::adam_update_ref(w2.p, g.p, m2.p, v2.p, c, n);
