@@ -148,7 +148,8 @@ def runners(node_modules_ok):
 def run_once(command, env, timeout):
     """Runs one benchmark process; returns (its last JSON line, peak RSS in MB) or raises."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
-        full_env = dict(os.environ, **env)
+        # The GANs' MNIST, where scripts/setup.sh puts it, also when run.py runs without run.sh.
+        full_env = dict({"NNLAB_MNIST_DIR": os.path.join(CACHE, "mnist")}, **os.environ, **env)
         started = time.monotonic()
         proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + command, capture_output=True,
                               text=True, env=full_env, timeout=timeout, cwd=ROOT)
