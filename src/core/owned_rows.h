@@ -19,8 +19,9 @@ struct RowRange {
   int size() const { return end - begin; }
 };
 
-// Rows go out in blocks of 16: whole micro-tiles of every GEMM kernel (4 or 8 rows), and whole
-// cache lines of a layer's output when its width is a multiple of 16.
+// Rows go out in blocks of 16: whole micro-tiles of the GEMM kernels' packed products (4 or 8 rows;
+// AVX2's in-place tiles are 6 rows, and a share ends in a partial one), and whole cache lines of a
+// layer's output when its width is a multiple of 16.
 inline constexpr int kOwnedRowBlock = 16;
 
 // A matrix smaller than this is not split: thread 0 owns it whole. Its products cost less than

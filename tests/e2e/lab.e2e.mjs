@@ -468,15 +468,26 @@ try {
     strictPage.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
     strictPage.on('pageerror', (error) => errors.push(String(error)));
     await strictPage.goto(url, { waitUntil: 'load' });
+    // The refusal reaches the console as an unhandled rejection when the compile fails before the
+    // glue has asked for the module; after, page.js catches it and shows it on the page.
+    const isWasmError = (e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e);
+    const wasmError = async () => {
+      const logged = errors.find(isWasmError);
+      if (logged) return logged;
+      const shown = await strictPage.evaluate(() =>
+        document.getElementById('status').classList.contains('error') ? document.getElementById('status-text').textContent : '');
+      return isWasmError(shown) ? shown : '';
+    };
+    let message = '';
     const deadline = Date.now() + 15000;
-    while (!errors.some((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)) && Date.now() < deadline)
-      await strictPage.waitForTimeout(100);
+    while (!(message = await wasmError()) && Date.now() < deadline) await strictPage.waitForTimeout(100);
     const frames = await strictPage.evaluate(() => (Module.calledRun ? 1 : 0));
+    const status = await strictPage.evaluate(() => document.getElementById('status-text').textContent);
     closing = true;
     await strict.close();
-    assert(errors.some((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)), `no WebAssembly error: ${errors.join(' | ')}`);
+    assert(message, `no WebAssembly error in the console (${errors.join(' | ')}) or on the page (${status})`);
     assert(frames === 0, 'the lab started anyway');
-    return errors.find((e) => /WebAssembly|wasm-unsafe-eval|CompileError/i.test(e)).slice(0, 120);
+    return message.slice(0, 120);
   });
 
   await check('no console errors', async () => {
