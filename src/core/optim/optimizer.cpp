@@ -1,4 +1,5 @@
 // The single entry point a training loop calls: picks the update rule and its state slots.
+#include <algorithm>
 #include <atomic>
 #include <cassert>
 
@@ -57,6 +58,22 @@ void update_range(const OptimizerConfig& c, OptimizerState& state, float* w, con
   }
 }
 
+// Updates [i0, i1) a chunk at a time, each chunk checked for NaN and infinities while it is still
+// in cache: a check after the whole update would read every weight again from L3 or memory (the
+// MNIST GAN's 1.09M weights, 4.4 MB, stay in no core's L2).
+constexpr std::size_t kCheckedChunk = 16384;
+
+bool update_range_checked(const OptimizerConfig& c, OptimizerState& state, float* w, const float* g, std::size_t n,
+                          std::size_t i0, std::size_t i1) {
+  bool finite = true;
+  for (std::size_t a = i0; a < i1; a += kCheckedChunk) {
+    const std::size_t b = std::min(i1, a + kCheckedChunk);
+    update_range(c, state, w, g, n, a, b);
+    finite = vec_all_finite(w + a, int(b - a)) && finite;
+  }
+  return finite;
+}
+
 // Below this many parameters one thread updates them all: the next-word LSTM's few thousand take
 // less time than a fork.
 constexpr std::size_t kParallelMinParams = std::size_t(1) << 16;
@@ -77,10 +94,7 @@ bool optimizer_step(const OptimizerConfig& c, OptimizerState& state, ParamStore&
   const float* g = store.grad.data();
   state.step++;
   const int threads = num_threads();
-  if (threads == 1 || n < kParallelMinParams) {
-    update_range(c, state, w, g, n, 0, n);
-    return vec_all_finite(w, int(n));
-  }
+  if (threads == 1 || n < kParallelMinParams) return update_range_checked(c, state, w, g, n, 0, n);
   // Each thread updates the rows of every tensor it computes in the layers (owned_rows.h), and
   // checks them while they are in its cache. The padding between tensors stays zero untouched.
   std::atomic<bool> finite{true};
@@ -92,8 +106,7 @@ bool optimizer_step(const OptimizerConfig& c, OptimizerState& state, ParamStore&
       const RowRange r = owned_rows(rows, int(row), t, threads);
       const std::size_t i0 = spec.offset + std::size_t(r.begin) * row, i1 = spec.offset + std::size_t(r.end) * row;
       if (i1 <= i0) continue;
-      update_range(c, state, w, g, n, i0, i1);
-      ok = ok && vec_all_finite(w + i0, int(i1 - i0));
+      ok = update_range_checked(c, state, w, g, n, i0, i1) && ok;
     }
     if (!ok) finite.store(false, std::memory_order_relaxed);
   });
