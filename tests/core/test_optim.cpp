@@ -273,7 +273,8 @@ TEST_CASE("a model's update reports a weight turned infinite, whichever thread u
   nn::ParamLayout layout;
   layout.add("w", {300, 300});
   for (int threads : {1, 2}) {
-    for (std::size_t bad : {std::size_t(5), std::size_t(299 * 300 + 7)}) {
+    // The first and last weights, and weights at and inside the checked chunks (16K) between.
+    for (std::size_t bad : {std::size_t(5), std::size_t(16384), std::size_t(45000), std::size_t(299 * 300 + 7)}) {
       CAPTURE(threads); CAPTURE(bad);
       nn::set_num_threads(threads);
       nn::ParamStore store(layout);
