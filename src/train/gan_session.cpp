@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "core/checkpoint.h"
+#include "core/thread_pool.h"
 #include "data/file.h"
 
 namespace nn {
@@ -77,24 +78,28 @@ void next_real_batch(GanSession& s) {
     s.cursor = 0;
   }
   // D's input holds one image per column. Tiles of 16 images x 16 pixels go through a small
-  // buffer, so that the bytes are read and the floats written 16 in a row.
+  // buffer, so that the bytes are read and the floats written 16 in a row. The threads split the
+  // pixels, each writing whole rows of D's input.
   constexpr int kTile = 16;
   const int ld = gan_input_stride(s.run);
-  for (int b0 = 0; b0 < B; b0 += kTile) {
-    const int images = std::min(kTile, B - b0);
-    const std::uint8_t* image[kTile];
-    for (int b = 0; b < images; b++) image[b] = &s.train.images[std::size_t(s.order[s.cursor + b0 + b]) * kMnistPixels];
-    for (int p0 = 0; p0 < kMnistPixels; p0 += kTile) {
-      const int pixels = std::min(kTile, kMnistPixels - p0);
-      float tile[kTile][kTile];  // [image][pixel]
-      for (int b = 0; b < images; b++)
-        for (int p = 0; p < pixels; p++) tile[b][p] = pixel_rescale(image[b][p0 + p], kBytePixels, s.config.range);
-      for (int p = 0; p < pixels; p++) {
-        float* row = s.run.d_input + std::size_t(p0 + p) * ld + b0;
-        for (int b = 0; b < images; b++) row[b] = tile[b][p];
+  const int pixel_tiles = (kMnistPixels + kTile - 1) / kTile;
+  default_thread_pool().parallel_for(pixel_tiles, [&](int t0, int t1) {
+    for (int b0 = 0; b0 < B; b0 += kTile) {
+      const int images = std::min(kTile, B - b0);
+      const std::uint8_t* image[kTile];
+      for (int b = 0; b < images; b++) image[b] = &s.train.images[std::size_t(s.order[s.cursor + b0 + b]) * kMnistPixels];
+      for (int p0 = t0 * kTile; p0 < std::min(kMnistPixels, t1 * kTile); p0 += kTile) {
+        const int pixels = std::min(kTile, kMnistPixels - p0);
+        float tile[kTile][kTile];  // [image][pixel]
+        for (int b = 0; b < images; b++)
+          for (int p = 0; p < pixels; p++) tile[b][p] = pixel_rescale(image[b][p0 + p], kBytePixels, s.config.range);
+        for (int p = 0; p < pixels; p++) {
+          float* row = s.run.d_input + std::size_t(p0 + p) * ld + b0;
+          for (int b = 0; b < images; b++) row[b] = tile[b][p];
+        }
       }
     }
-  }
+  });
   s.cursor += B;
   // The next batch's images, scattered over the set's 47 MB, start their way into the cache now
   // and arrive during this iteration rather than at the start of the next (the copy above went
