@@ -148,8 +148,8 @@ void transposed_in_place_rows(const GemmKernel& kernel, const GemmArgs& g, int j
       const int m = std::min(kr.mr, j1 - ir);
       for (int jr = 0; jr < g.M; jr += kr.nr) {
         const int n = std::min(kr.nr, g.M - jr);
-        kr.micro[(n + lanes - 1) / lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta, T + size_t(ir - j0) * g.M + jr,
-                            g.M, m, n);
+        kr.micro[(n + lanes - 1) / lanes](kc, a, row_step, k_step, packed + jr * kc, 1.0f, t_beta,
+                                          T + size_t(ir - j0) * g.M + jr, g.M, m, n);
       }
     }
     if (!sum_in_t || pc + kc == g.K)
