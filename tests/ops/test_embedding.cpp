@@ -2,6 +2,8 @@
 #include <vector>
 
 #include "core/ops/embedding.h"
+#include "core/thread_pool.h"
+#include "simd_backends.h"
 #include "testing.h"
 
 using namespace nn_test;
@@ -26,4 +28,27 @@ TEST_CASE("embedding") {
       return weighted_sum(out.data(), dout.data(), out.size());
     });
   }
+}
+
+TEST_CASE("embedding backward: the same bits on every backend and thread count") {
+  // Large enough to be split by columns over the threads (a char-RNN step's size): each element's
+  // sum runs in token order whatever the split, so the result is exact against plain float sums.
+  const int V = 65, C = 520, N = 1024;  // C not a multiple of the 16-float blocks
+  Rng rng{52};
+  std::vector<int> tokens(N);
+  for (int n = 0; n < N; n++) tokens[n] = (n * 13) % V;
+  const std::vector<float> dout = rng.vector(size_t(N) * C), start = rng.vector(size_t(V) * C);
+  std::vector<float> want = start;
+  for (int n = 0; n < N; n++)
+    for (int c = 0; c < C; c++) want[size_t(tokens[n]) * C + c] += dout[size_t(n) * C + c];
+  for_each_backend([&] {
+    for (int threads : {1, 2, 3}) {
+      CAPTURE(threads);
+      nn::set_num_threads(threads);
+      std::vector<float> dtable = start;
+      nn::embedding_backward(dtable.data(), dout.data(), tokens.data(), N, V, C);
+      CHECK(dtable == want);
+    }
+    nn::set_num_threads(1);
+  });
 }

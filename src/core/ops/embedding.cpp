@@ -1,9 +1,18 @@
 #include "core/ops/embedding.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 
+#include "core/thread_pool.h"
+#include "core/vec.h"
+
 namespace nn {
+
+namespace {
+// Below this many floats a scatter-add is not worth a fork and join.
+constexpr double kParallelMinElements = 64 * 1024;
+}  // namespace
 
 void embedding_forward(float* out, const int* tokens, const float* table, int N, int V, int C) {
   for (int n = 0; n < N; n++) {
@@ -13,11 +22,21 @@ void embedding_forward(float* out, const int* tokens, const float* table, int N,
 }
 
 void embedding_backward(float* dtable, const float* dout, const int* tokens, int N, int V, int C) {
-  for (int n = 0; n < N; n++) {
-    assert(tokens[n] >= 0 && tokens[n] < V);
-    float* row = dtable + tokens[n] * C;
-    for (int c = 0; c < C; c++) row[c] += dout[n * C + c];
-  }
+  for (int n = 0; n < N; n++) assert(tokens[n] >= 0 && tokens[n] < V);
+  // Each thread adds into columns of its own, whole cache lines, every row in token order: the
+  // same sums in the same order on any number of threads.
+  auto add_columns = [&](int c0, int c1) {
+    for (int n = 0; n < N; n++) {
+      float* row = dtable + size_t(tokens[n]) * C + c0;
+      vec_add(row, row, dout + size_t(n) * C + c0, c1 - c0);
+    }
+  };
+  ThreadPool& pool = default_thread_pool();
+  constexpr int kLineFloats = 16;
+  if (pool.num_threads() == 1 || double(N) * C < kParallelMinElements) return add_columns(0, C);
+  pool.parallel_for((C + kLineFloats - 1) / kLineFloats, [&](int l0, int l1) {
+    add_columns(l0 * kLineFloats, std::min(C, l1 * kLineFloats));
+  });
 }
 
 }  // namespace nn
