@@ -149,10 +149,8 @@ def run_once(command, env, timeout):
     """Runs one benchmark process; returns (its last JSON line, peak RSS in MB) or raises."""
     with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
         # The GANs' MNIST, where scripts/setup.sh puts it, also when run.py runs without run.sh.
-        # OpenBLAS is configured by the runner alone: a machine's own OPENBLAS_* settings (some set
-        # OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE) would make the peer's figures depend on them.
-        inherited = {k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}
-        full_env = {"NNLAB_MNIST_DIR": os.path.join(CACHE, "mnist"), **inherited, **env}
+        # The runner's own settings win over the environment's (which may set OPENBLAS_CORETYPE too).
+        full_env = {"NNLAB_MNIST_DIR": os.path.join(CACHE, "mnist"), **os.environ, **env}
         started = time.monotonic()
         proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + command, capture_output=True,
                               text=True, env=full_env, timeout=timeout, cwd=ROOT)
