@@ -227,10 +227,14 @@ def main():
     parser.add_argument("--only", help="comma-separated workloads (default: all)")
     parser.add_argument("--runners", help="comma-separated runners (default: all)")
     parser.add_argument("--quick", action="store_true", help="one run each, a third of the steps (a smoke test)")
-    parser.add_argument("--out", default=os.path.join(ROOT, "build/bench/results.json"))
+    parser.add_argument("--out", help="the JSON file (default: build/bench/results.json for a full run, "
+                        "build/bench/results-partial.json for a subset or --quick, so as not to replace a full run's)")
     parser.add_argument("--timeout", type=float, default=600)
     args = parser.parse_args()
     repeats = 1 if args.quick else args.repeats
+    if args.out is None:
+        full = not (args.only or args.runners or args.quick)
+        args.out = os.path.join(ROOT, "build/bench", "results.json" if full else "results-partial.json")
     workloads = args.only.split(",") if args.only else list(WORKLOADS)
     tfjs_ok = os.path.isdir(os.path.join(CACHE, "bench-node/node_modules/@tensorflow/tfjs-backend-wasm"))
     all_runners = runners(tfjs_ok)

@@ -2,7 +2,7 @@
 # The benchmark command: installs the peers (PyTorch with OpenBLAS from Debian, TensorFlow.js from
 # npm), builds nnlab natively and for wasm, then runs every workload in every runner
 # (bench/run.py; its options pass through, e.g. --quick, --only W2A, --runners nnlab-native-1t).
-# Results: a table on stdout and build/bench/results.json.
+# Results: a table on stdout and build/bench/results.json (results-partial.json for a subset or --quick).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/env.sh"
 cd "$NNLAB_ROOT"
