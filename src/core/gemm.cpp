@@ -2,7 +2,8 @@
 // slice of K, op(B) is packed once; for each MC-tall slice of rows op(A) is packed; then the
 // micro-kernel sweeps the slice tile by tile. Large problems are split over threads by whole
 // micro-tiles, so every element of C is computed by one thread in the same order whatever the
-// thread count: results are bit-identical for 1 or N threads.
+// thread count (deep weight gradients by halves of K that are the same on one thread): results
+// are bit-identical for 1 or N threads.
 #include <algorithm>
 #include <cstdlib>
 #include <vector>
@@ -22,8 +23,8 @@ namespace {
 // once per KC slice. The slices are rounded down to whole tiles of the kernel in use.
 constexpr int kMC = 96, kKC = 256, kNC = 1024;
 
-// A product summed over more than this many terms is deep enough that forming it transposed and
-// adding it in costs next to nothing (gemm below).
+// A weight gradient summed over more than this many terms is deep enough that adding in a product
+// formed elsewhere (transposed, or in two halves) costs next to nothing (gemm_deep).
 constexpr int kDeepK = 4 * kKC;
 
 // Below this many multiply-adds, packing costs more than it saves (the next-word LSTM's products
@@ -198,6 +199,62 @@ void gemm_in_place_a(const GemmKernel& kernel, const GemmArgs& g, int m0, int m1
   }
 }
 
+// C = alpha * Aᵀ·B + beta * C summed over a deep K: a weight gradient dYᵀ·X over thousands of rows
+// (a recurrent layer's steps, or the char-RNN's head over all of them). The sum is taken in two
+// halves of K, each into a product of its own, then added. On two threads each takes a half and
+// packs half of each operand, where split by rows of C both packed all of the other operand (the
+// 2-layer GRU's step on 2 threads spent 5% of its time packing, 3% on one; AVX-512, GRU
+// 3200x128x384 dW on 2 threads 274-291 -> 303-338 GFLOP/s). The halves are the same on any number
+// of threads, and so are the bits. alpha and beta are applied once, at the end.
+//
+// With more outputs than inputs (a recurrent layer's gate gradients against its state), packing
+// op(A) from A's rows gathers mr floats per row where op(B) takes nr: each half is formed
+// transposed, Xᵀ·dY, so that the larger operand is the one packed as B, and added in transposed,
+// which costs next to nothing against a deep K. `nnlab bench`, GRU 3200x128x384 dW on one thread:
+// AVX2 (4x24 tiles) 89 -> 97 GFLOP/s, AVX-512 (8x32) 127 -> 143; wasm's 4x8 tiles gain nothing.
+void gemm_deep(const GemmKernel& kr, const GemmArgs& g, ThreadPool* pool) {
+  const bool transposed = g.M > g.N && kr.nr >= 4 * kr.mr;
+  const int rows = transposed ? g.N : g.M, cols = transposed ? g.M : g.N;  // of each half's product
+  const size_t size = size_t(rows) * cols;
+  std::vector<float>& products = pack_buffers().transposed;
+  if (products.size() < 2 * size) products.resize(2 * size);
+  float* sum = products.data();
+  const int k_half = g.K / 2, row_tiles = (rows + kr.mr - 1) / kr.mr;
+  // Rows [r0, r1) of half h's product over its K range.
+  auto half_rows = [&](int h, int r0, int r1) {
+    const int k0 = h * k_half, k = h == 0 ? k_half : g.K - k_half;
+    const float* a = g.A + size_t(k0) * g.lda;
+    const float* b = g.B + size_t(k0) * g.ldb;
+    const GemmArgs half = transposed ? GemmArgs{true, false, rows, cols, k, 1.0f, b, g.ldb, a, g.lda, 0.0f, sum + h * size, cols}
+                                     : GemmArgs{true, false, rows, cols, k, 1.0f, a, g.lda, b, g.ldb, 0.0f, sum + h * size, cols};
+    gemm_blocked(kr, half, r0, r1, 0, cols);
+  };
+  if (!pool) {
+    half_rows(0, 0, rows);
+    half_rows(1, 0, rows);
+  } else {
+    // With more than two threads each half's rows are split too, in whole tiles.
+    const int parts = std::max(1, std::min(row_tiles, pool->num_threads() / 2));
+    pool->parallel_for(2 * parts, [&](int p0, int p1) {
+      for (int p = p0; p < p1; p++) {
+        const int part = p % parts;
+        half_rows(p / parts, std::min(rows, row_tiles * part / parts * kr.mr),
+                  std::min(rows, row_tiles * (part + 1) / parts * kr.mr));
+      }
+    });
+  }
+  for (size_t i = 0; i < size; i++) sum[i] += sum[size + i];
+  if (transposed) {
+    kr.add_transposed(g.alpha, sum, cols, g.M, g.N, g.beta, g.C, g.ldc);
+    return;
+  }
+  for (int i = 0; i < g.M; i++) {
+    float* c = g.C + size_t(i) * g.ldc;
+    const float* p = sum + size_t(i) * g.N;
+    for (int j = 0; j < g.N; j++) c[j] = g.alpha * p[j] + (g.beta == 0.0f ? 0.0f : g.beta * c[j]);
+  }
+}
+
 const GemmKernel& kernel_for(SimdBackend backend) {
   switch (backend) {
 #if defined(NNLAB_HAVE_AVX2)
@@ -242,48 +299,8 @@ void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const fl
     });
     return;
   }
-  if (trans_a && !trans_b && M > N && K > kDeepK && kr.nr >= 4 * kr.mr) {
-    // A weight gradient dYᵀ·X summed over many rows, with more outputs than inputs: a recurrent
-    // layer's gate gradients against its state, over all time steps. Packing op(A) from A's rows
-    // gathers mr floats per row, op(B) takes nr: the product is formed transposed, Xᵀ·dY, so the
-    // larger operand is the one packed as B, then added in, which costs next to nothing against
-    // a deep K (thousands of rows; neither a GAN's batch of rows nor the few hundred units of
-    // its input gradients over a batch of columns are: they keep the direct product). `nnlab bench`,
-    // GRU 3200x128x384 dW: AVX2 (4x24 tiles) 89 -> 97 GFLOP/s, AVX-512 (8x32) 127 -> 143; wasm's
-    // 4x8 tiles gain nothing. alpha and beta are applied once, at the end.
-    //
-    // The sum over K is taken in two halves, each into a product of its own, then added. On
-    // two threads each thread takes a half and packs half of dY, where split by rows of the
-    // product both packed all of it (the 2-layer GRU's step on 2 threads spent 5% of its time
-    // packing, 3% on one). The halves are the same on any number of threads, and so are the bits.
-    const size_t size = size_t(M) * N;
-    std::vector<float>& products = pack_buffers().transposed;
-    if (products.size() < 2 * size) products.resize(2 * size);
-    float* sum = products.data();
-    const int k_half = K / 2, row_tiles = (N + kr.mr - 1) / kr.mr;
-    // Rows [r0, r1) of half h's product, Xᵀ·dY over its K range.
-    auto half_rows = [&](int h, int r0, int r1) {
-      const int k0 = h * k_half, k = h == 0 ? k_half : K - k_half;
-      const GemmArgs half{true, false, N, M, k, 1.0f, B + size_t(k0) * ldb, ldb, A + size_t(k0) * lda, lda,
-                          0.0f, sum + h * size, M};
-      gemm_blocked(kr, half, r0, r1, 0, M);
-    };
-    if (!parallel) {
-      half_rows(0, 0, N);
-      half_rows(1, 0, N);
-    } else {
-      // With more than two threads each half's rows are split too, in whole tiles.
-      const int parts = std::max(1, std::min(row_tiles, pool.num_threads() / 2));
-      pool.parallel_for(2 * parts, [&](int p0, int p1) {
-        for (int p = p0; p < p1; p++) {
-          const int part = p % parts;
-          half_rows(p / parts, std::min(N, row_tiles * part / parts * kr.mr),
-                    std::min(N, row_tiles * (part + 1) / parts * kr.mr));
-        }
-      });
-    }
-    for (size_t i = 0; i < size; i++) sum[i] += sum[size + i];
-    kr.add_transposed(alpha, sum, M, M, N, beta, C, ldc);
+  if (trans_a && !trans_b && K > kDeepK) {
+    gemm_deep(kr, g, parallel ? &pool : nullptr);
     return;
   }
   static_assert(kMaxInPlaceRows * 2 <= kNC, "T must have room next to the packed slice");

@@ -15,8 +15,9 @@ namespace nn {
 // gemm runs on the threads of default_thread_pool() (thread_pool.h; 1 unless set otherwise) once
 // a product has this many flops (2·M·N·K), on the calling thread below: the pool's workers spin
 // between loops, so a fork costs about a microsecond, and 1 MFLOP is some 10 µs of work. The
-// split gives every element of C to one thread, summed in the same order: results are
-// bit-identical whatever the threads.
+// split gives every element of C to one thread, summed in the same order (a weight gradient over
+// thousands of rows sums two halves of them, on one thread too): results are bit-identical
+// whatever the threads.
 constexpr double kGemmParallelMinFlops = 1.0e6;
 
 void gemm(bool trans_a, bool trans_b, int M, int N, int K, float alpha, const float* A, int lda,

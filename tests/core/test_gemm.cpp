@@ -137,7 +137,10 @@ TEST_CASE("gemm matches Eigen past the cache blocks (K > KC, M > MC)") {
   for_each_backend([] {
     CHECK_GEMM_CASE(nn::gemm, (Case{false, true, 100, 70, 600}), 1);
     CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 300, 3, 1, 2, 1, 2, 3}), 2);
+    // Weight gradients over many rows, summed in two halves of K (an odd K: halves of two sizes).
     CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 1100, 3, 1, 2, 1, 2, 3}), 3);  // formed transposed
+    CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 33, 130, 1101, 3, 1, 2, 1, 2, 3}), 4);  // formed directly
+    CHECK_GEMM_CASE(nn::gemm, (Case{true, false, 130, 33, 1101, 0, 0, 0, 0, 0, 0, -0.75f, 0.0f}), 5);
   });
 }
 
@@ -187,6 +190,10 @@ TEST_CASE("gemm with beta == 0 never reads C") {
     std::vector<float> dy(Kw * Mw, 0.5f), x(Kw * Nw, 0.25f), dw(Mw * Nw, std::numeric_limits<float>::quiet_NaN());
     nn::gemm(true, false, Mw, Nw, Kw, 2.0f, dy.data(), Mw, x.data(), Nw, 0.0f, dw.data(), Nw);
     for (float c : dw) REQUIRE(c == doctest::Approx(2.0f * Kw * 0.125f));
+    // The same with fewer outputs than inputs, which gemm forms directly, and adds in.
+    std::vector<float> dy_narrow(Kw * Nw, 0.5f), x_wide(Kw * Mw, 0.25f), dw_wide(Nw * Mw, std::numeric_limits<float>::quiet_NaN());
+    nn::gemm(true, false, Nw, Mw, Kw, 2.0f, dy_narrow.data(), Nw, x_wide.data(), Mw, 0.0f, dw_wide.data(), Mw);
+    for (float c : dw_wide) REQUIRE(c == doctest::Approx(2.0f * Kw * 0.125f));
     // A batch against wide weights, which gemm may form transposed and put in place.
     const int Mb = 32, Nb = 70, Kb = 300;
     std::vector<float> xb(Mb * Kb, 0.5f), w(Nb * Kb, 0.25f), y(Mb * Nb, std::numeric_limits<float>::quiet_NaN());
@@ -209,9 +216,10 @@ TEST_CASE("gemm with K == 0 or alpha == 0 scales C by beta") {
 
 TEST_CASE("gemm gives bit-identical results on 1, 2, 3 and 4 threads") {
   // Shapes above the parallel threshold: wide C (split by columns), tall C (split by rows), and
-  // one in between, split one way or the other depending on the backend's tile; tall weights
-  // against a batch of columns, split by rows.
+  // one in between, split one way or the other depending on the backend's tile; deep weight
+  // gradients (two halves of K, one a thread); tall weights against a batch of columns, split by rows.
   const Case shapes[] = {{false, true, 20, 401, 600}, {true, false, 301, 20, 800}, {true, false, 301, 20, 1100},
+                         {true, false, 20, 301, 1101},
                          {false, false, 45, 130, 900},
                          {false, true, 64, 150, 784}, {false, false, 32, 203, 150}, {false, false, 150, 32, 784},
                          {true, false, 784, 64, 150}};
