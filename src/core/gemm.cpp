@@ -12,6 +12,7 @@
 #include "core/gemm_kernel.h"
 #include "core/simd.h"
 #include "core/thread_pool.h"
+#include "core/vec.h"
 
 namespace nn {
 
@@ -243,16 +244,13 @@ void gemm_deep(const GemmKernel& kr, const GemmArgs& g, ThreadPool* pool) {
       }
     });
   }
-  for (size_t i = 0; i < size; i++) sum[i] += sum[size + i];
+  vec_add(sum, sum, sum + size, int(size));
   if (transposed) {
     kr.add_transposed(g.alpha, sum, cols, g.M, g.N, g.beta, g.C, g.ldc);
     return;
   }
-  for (int i = 0; i < g.M; i++) {
-    float* c = g.C + size_t(i) * g.ldc;
-    const float* p = sum + size_t(i) * g.N;
-    for (int j = 0; j < g.N; j++) c[j] = g.alpha * p[j] + (g.beta == 0.0f ? 0.0f : g.beta * c[j]);
-  }
+  scale_c(g.beta, g.C, g.ldc, g.M, g.N);
+  for (int i = 0; i < g.M; i++) vec_axpy(g.C + size_t(i) * g.ldc, g.alpha, sum + size_t(i) * g.N, g.N);
 }
 
 const GemmKernel& kernel_for(SimdBackend backend) {
