@@ -321,10 +321,13 @@ def main():
         report["workloads"][workload] = {"description": description, "ratios": ratios,
                                          "rows": {n: r for n, r in timed.items()}}
         print(f"{workload}: {description}")
-        print(f"  {'runner':18s} {'ms/' + unit:>14s} {unit + 's/s':>14s} {'peak MB':>9s}")
+        # The runs' spread beside their median: on a shared machine it is often tens of percent.
+        print(f"  {'runner':18s} {'ms/' + unit:>14s} {unit + 's/s':>14s} {'peak MB':>9s}   runs (ms/{unit}, fastest-slowest)")
         for name, r in rows.items():
             if "ms_per_step" in r:
-                print(f"  {name:18s} {r['ms_per_step']:14.3f} {r['steps_per_s']:14.1f} {r['peak_rss_mb']:9.1f}")
+                runs = r["runs_ms_per_step"]
+                print(f"  {name:18s} {r['ms_per_step']:14.3f} {r['steps_per_s']:14.1f} {r['peak_rss_mb']:9.1f}   "
+                      f"{min(runs):.4g}-{max(runs):.4g}")
             else:
                 print(f"  {name:18s} {r.get('skipped') or r.get('failed', 'not run')}")
         for label, ratio in ratios.items():
