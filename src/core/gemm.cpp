@@ -6,6 +6,7 @@
 // are bit-identical for 1 or N threads.
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 #include <vector>
 
 #include "core/gemm.h"
@@ -224,10 +225,10 @@ void gemm_deep(const GemmKernel& kr, const GemmArgs& g, ThreadPool* pool) {
   // Rows [r0, r1) of half h's product over its K range.
   auto half_rows = [&](int h, int r0, int r1) {
     const int k0 = h * k_half, k = h == 0 ? k_half : g.K - k_half;
-    const float* a = g.A + size_t(k0) * g.lda;
-    const float* b = g.B + size_t(k0) * g.ldb;
-    const GemmArgs half = transposed ? GemmArgs{true, false, rows, cols, k, 1.0f, b, g.ldb, a, g.lda, 0.0f, sum + h * size, cols}
-                                     : GemmArgs{true, false, rows, cols, k, 1.0f, a, g.lda, b, g.ldb, 0.0f, sum + h * size, cols};
+    const float *left = g.A + size_t(k0) * g.lda, *right = g.B + size_t(k0) * g.ldb;
+    int ld_left = g.lda, ld_right = g.ldb;
+    if (transposed) std::swap(left, right), std::swap(ld_left, ld_right);
+    const GemmArgs half{true, false, rows, cols, k, 1.0f, left, ld_left, right, ld_right, 0.0f, sum + h * size, cols};
     gemm_blocked(kr, half, r0, r1, 0, cols);
   };
   if (!pool) {
