@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
+
+#include "app/clear_fill.h"
+#include "app/ui_probe.h"
 
 namespace nn {
 
@@ -47,12 +51,13 @@ void plot_lines(const char* id, const PlotSeries* series, int count, ImVec2 size
   if (size.x <= 0) size.x = ImGui::GetContentRegionAvail().x;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::InvisibleButton("plot", size);
+  ui_probe_item(std::string("plot.") + id);
   bool hovered = ImGui::IsItemHovered();
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float line_height = ImGui::GetTextLineHeight();
   const ImU32 axis_color = ImGui::GetColorU32(ImGuiCol_TextDisabled);
   const ImU32 grid_color = ImGui::GetColorU32(ImGuiCol_Border);
-  draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg), 4.0f);
+  fill_by_clear(draw, origin, ImVec2(origin.x + size.x, origin.y + size.y), ImGui::GetColorU32(ImGuiCol_FrameBg), 4.0f);
 
   float x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
   for (int s = 0; s < count; s++)

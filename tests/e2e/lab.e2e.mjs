@@ -20,6 +20,8 @@ const kMinDistinctColors = 40;
 const kMinForegroundShare = 0.05;
 const kMinLuminanceStddev = 8;
 const kMaxWasmGzipBytes = 1.5e6;  // what a page may weigh on a slow connection
+const kCardRgb = [26, 28, 33];  // src/app/style.cpp: ChildBg, the cards' colour
+const kRaisedRgb = [39, 42, 49];  // FrameBg, a plot's background
 
 const results = [];
 async function check(name, body) {
@@ -57,6 +59,16 @@ async function waitForState(page, predicate, what, timeout = 20000) {
 
 async function waitForFrames(page, count, timeout = 20000) {
   return waitForState(page, (state) => state.frame >= count, `frame ${count}`, timeout);
+}
+
+// The colour of one pixel on screen, as [r, g, b].
+async function pixelAt(page, x, y) {
+  const image = decodePng(await page.screenshot({ clip: { x: Math.floor(x), y: Math.floor(y), width: 1, height: 1 } }));
+  return [...image.pixels.subarray(0, 3)];
+}
+
+function assertColor(actual, expected, what) {
+  assert(actual.every((c, i) => Math.abs(c - expected[i]) <= 2), `${what} is rgb(${actual}), not rgb(${expected})`);
 }
 
 async function screenshotStats(page, name) {
@@ -213,6 +225,12 @@ try {
     const state = await waitForState(page, (s) => value(s, 'charrnn.step') >= 60, '60 steps', 120000);
     const fps = await frameRates(3000);
     await screenshotStats(page, 'train-charrnn');
+    // The plot's background is painted by a scissored clear (src/app/clear_fill.h), its corners by
+    // ImGui: the raised colour inside, the card's at its rounded corner and in the gap above it.
+    const plot = (await snapshot(page)).probe.items['plot.bpc'];
+    assertColor(await pixelAt(page, plot.x + plot.w / 2, plot.y + plot.h - 2), kRaisedRgb, "the plot's background");
+    assertColor(await pixelAt(page, plot.x, plot.y), kCardRgb, "the plot's rounded corner");
+    assertColor(await pixelAt(page, plot.x + plot.w / 2, plot.y - 2), kCardRgb, 'the gap above the plot');
     await clickProbe('charrnn.train', (s) => value(s, 'charrnn.running') === 0);  // pause
     const first = value(state, 'charrnn.first_train_bpc'), last = value(state, 'charrnn.train_bpc');
     assert(last < first - 0.5, `bits/char went from ${first} to ${last}`);

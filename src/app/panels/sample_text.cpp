@@ -62,7 +62,10 @@ void sample_text_trim(SampleText& text, std::size_t limit) {
 
 int sample_text_view(const char* id, SampleText& text, const std::vector<std::string>& token_text, ImVec2 size,
                      bool tint_by_surprise) {
+  // No fill of its own: its colour is the card's, which glClear painted (see clear_fill.h for why).
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImVec4(0, 0, 0, 0));
   ImGui::BeginChild(id, size, true);
+  ImGui::PopStyleColor();
   ImFont* font = mono_font();
   const float font_size = font->FontSize * ImGui::GetIO().FontGlobalScale;
   const float line_height = font_size + 2.0f;
