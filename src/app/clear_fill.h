@@ -2,7 +2,7 @@
 // Opaque rectangles painted by glClear rather than by triangles. Without a GPU the browser draws
 // WebGL in software, where a scissored clear is a memset but ImGui's filled rectangle is a textured,
 // blended raster of every pixel. For a plot's background that difference shows in the page's frame
-// rate while a demo trains (bench/README.md, "The page while a demo trains").
+// rate while a demo trains (bench/README.md, "The page").
 #include "imgui.h"
 
 namespace nn {
