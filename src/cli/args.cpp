@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "cli/env.h"
 #include "core/thread_pool.h"
 
 namespace nn::cli {
@@ -119,6 +120,15 @@ void read_train_flags(Args& args, TrainFlags& flags) {
   args.value("--load", flags.load_path);
   flags.json = args.flag("--json");
 }
+
+std::string read_mnist_dir(Args& args) {
+  std::string dir = env_var("NNLAB_MNIST_DIR");
+  args.value("--data", dir);
+  if (dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
+  return dir;
+}
+
+const char* const kMnistDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
 
 void use_threads_and_backend(const TrainFlags& flags) {
   set_num_threads(flags.options.threads);

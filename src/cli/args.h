@@ -48,4 +48,9 @@ void read_train_flags(Args& args, TrainFlags& flags);
 void use_threads_and_backend(const TrainFlags& flags);
 extern const char* const kTrainFlagsHelp;  // their description, for --help texts
 
+// The MNIST folder `nnlab gan` and `nnlab lenet` read: --data DIR, else $NNLAB_MNIST_DIR; an error
+// for finish() to report when neither names one.
+std::string read_mnist_dir(Args& args);
+extern const char* const kMnistDataHint;  // what to do when the folder cannot be read
+
 }  // namespace nn::cli

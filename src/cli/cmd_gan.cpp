@@ -10,7 +10,6 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/env.h"
 #include "cli/json.h"
 #include "cli/progress.h"
 #include "core/thread_pool.h"
@@ -24,8 +23,6 @@
 namespace nn::cli {
 
 namespace {
-
-const char* const kDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
 
 const char* const kUsage =
     "usage: nnlab gan [--model NAME] [--data DIR] [--epochs E | --iters N] [--k K] [options]\n"
@@ -135,8 +132,7 @@ bool parse_flags(Args& args, GanFlags& f) {
     args.error("--model must be default or textbook, not '" + f.model + "'");
   }
   read_train_flags(args, f.train);
-  f.data_dir = env_var("NNLAB_MNIST_DIR");
-  args.value("--data", f.data_dir);
+  f.data_dir = read_mnist_dir(args);
   if (args.value("--epochs", f.epochs) && f.epochs < 0) args.error("--epochs must be 0 or more");
   if (args.value("--iters", f.iters) && f.iters < 0) args.error("--iters must be 0 or more");
   if (args.value("--k", f.k) && f.k < 1) args.error("--k must be at least 1");
@@ -144,7 +140,6 @@ bool parse_flags(Args& args, GanFlags& f) {
   f.no_scores = args.flag("--no-scores");
   args.value("--out", f.grid_path);
   args.value("--score-samples", f.score_path);
-  if (f.data_dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
   return args.finish("gan");
 }
 
@@ -247,7 +242,7 @@ int cmd_gan(int argc, char** argv) {
   config.d_steps = f.k;
   Status status = mnist_load_dir(f.data_dir, "train", train);
   if (!status.ok()) {
-    std::fprintf(stderr, "nnlab gan: %s; %s\n", status.error.c_str(), kDataHint);
+    std::fprintf(stderr, "nnlab gan: %s; %s\n", status.error.c_str(), kMnistDataHint);
     return 1;
   }
   status = gan_session_init(session, config, std::move(train), f.train.options);

@@ -5,7 +5,6 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
-#include "cli/env.h"
 #include "cli/json.h"
 #include "cli/progress.h"
 #include "core/thread_pool.h"
@@ -14,8 +13,6 @@
 namespace nn::cli {
 
 namespace {
-
-const char* const kDataHint = "pass --data DIR with the four MNIST idx files (scripts/setup.sh fetches them)";
 
 const char* const kUsage =
     "usage: nnlab lenet [--data DIR] [--epochs E] [options]\n\n"
@@ -38,11 +35,9 @@ int cmd_lenet(int argc, char** argv) {
   flags.options = lenet_default_options();
   flags.save_path = "build/lenet.ckpt";
   read_train_flags(args, flags);
-  std::string data_dir = env_var("NNLAB_MNIST_DIR");
+  const std::string data_dir = read_mnist_dir(args);
   int epochs = 4;
-  args.value("--data", data_dir);
   if (args.value("--epochs", epochs) && epochs < 0) args.error("--epochs must be 0 or more");
-  if (data_dir.empty()) args.error("no MNIST folder: pass --data DIR or set NNLAB_MNIST_DIR (scripts/setup.sh fetches it)");
   if (!args.finish("lenet")) return 2;
   use_threads_and_backend(flags);
 
@@ -50,7 +45,7 @@ int cmd_lenet(int argc, char** argv) {
   Status status = mnist_load_dir(data_dir, "train", train);
   if (status.ok()) status = mnist_load_dir(data_dir, "t10k", test);
   if (!status.ok()) {
-    std::fprintf(stderr, "nnlab lenet: %s; %s\n", status.error.c_str(), kDataHint);
+    std::fprintf(stderr, "nnlab lenet: %s; %s\n", status.error.c_str(), kMnistDataHint);
     return 1;
   }
   LenetSession session;
