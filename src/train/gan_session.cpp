@@ -38,6 +38,17 @@ void snapshot_take(GanSession& s) {
   snap.d_step = s.d_optim.step;
 }
 
+// Both networks' weights, optimizer moments and step counts, and the iteration, from `snap`.
+void snapshot_restore(GanSession& s, const GanSnapshot& snap) {
+  copy_floats(s.model.g.value, snap.g);
+  copy_floats(s.model.d.value, snap.d);
+  copy_floats(s.g_optim.moments, snap.g_moments);
+  copy_floats(s.d_optim.moments, snap.d_moments);
+  s.g_optim.step = snap.g_step;
+  s.d_optim.step = snap.d_step;
+  s.iteration = snap.iteration;
+}
+
 void truncate_after(MetricSeries& series, float step) {
   while (!series.steps.empty() && series.steps.back() > step) {
     series.steps.pop_back();
@@ -52,13 +63,7 @@ Status diverge(GanSession& s, const char* which, const char* what = "loss or wei
   if (snap.iteration < 0)
     return Status::failure("training diverged at iteration %ld (the %s's %s). Try a lower learning rate than %g.",
                            failed_at, which, what, s.options.optimizer.lr);
-  copy_floats(s.model.g.value, snap.g);
-  copy_floats(s.model.d.value, snap.d);
-  copy_floats(s.g_optim.moments, snap.g_moments);
-  copy_floats(s.d_optim.moments, snap.d_moments);
-  s.g_optim.step = snap.g_step;
-  s.d_optim.step = snap.d_step;
-  s.iteration = snap.iteration;
+  snapshot_restore(s, snap);
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) truncate_after(*m, float(snap.iteration));
   return Status::failure(
       "training diverged at iteration %ld (the %s's %s); both networks are back at iteration %ld. Try a lower "
@@ -332,13 +337,13 @@ Status gan_session_load(GanSession& s, std::span<const std::uint8_t> all) {
   for (const FloatBuffer* buffer : {&g.value, &d.value, &g_optim.moments, &d_optim.moments})
     if (!all_finite(*buffer))
       return Status::failure("the checkpoint holds values that are not finite (saved from a run that diverged?)");
-  copy_floats(s.model.g.value, g.value);
-  copy_floats(s.model.d.value, d.value);
-  copy_floats(s.g_optim.moments, g_optim.moments);
-  copy_floats(s.d_optim.moments, d_optim.moments);
-  s.g_optim.step = g_optim.step;
-  s.d_optim.step = d_optim.step;
-  s.iteration = long(g_optim.step);
+  snapshot_restore(s, GanSnapshot{.iteration = long(g_optim.step),
+                                  .g = std::move(g.value),
+                                  .d = std::move(d.value),
+                                  .g_moments = std::move(g_optim.moments),
+                                  .d_moments = std::move(d_optim.moments),
+                                  .g_step = g_optim.step,
+                                  .d_step = d_optim.step});
   for (MetricSeries* m : {&s.d_loss, &s.g_loss, &s.d_real, &s.d_fake}) m->clear();
   s.last_good = GanSnapshot{};
   return Status::success();
