@@ -130,25 +130,20 @@ namespace {
 template <class Cell>
 float forward(const CharRnnModel& model, CharRnnActs& acts) {
   const int T = acts.T, B = acts.B, H = model.config.hidden, V = model.config.vocab;
-  const int N = T * B, BH = B * H, G = Cell::kGates * H;
+  const int N = T * B, BH = B * H;
   const float* input = nullptr;  // the layer below's outputs (T, B, H)
   for (int l = 0; l < model.config.layers; l++) {
     typename Cell::Cache cache = Cell::cache(acts.caches[l], T, B, H);
     typename Cell::Params p = cell_params<Cell>(model.layers[l]);
     if (l == 0) {
-      // One-hot input: x·W_ihᵀ is row inputs[n] of W_ihᵀ. Each share of the sequences gathers the
-      // rows its recurrence reads, split as the recurrence is, so that the core that reads them
-      // writes them: on 2 threads a gather on the calling thread alone took 535 us of a 2-layer
-      // GRU step (174 on 1 thread), taking back lines the other core had written in the step
-      // before (233K -> 239K chars/s, medians of 5 interleaved runs).
-      float* projection = Cell::input_projection(cache, B, H);
-      for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
-        for (int t = 0; t < T; t++) {
-          const size_t row = size_t(t) * B + b0;
-          embedding_forward(projection + row * G, acts.inputs.data() + row, model.layers[0].w_ih, b1 - b0, V, G);
-        }
-      });
-      Cell::forward_recurrence(cache, p, nullptr, nullptr, T, B, H);
+      // One-hot input: x·W_ihᵀ is row inputs[n] of W_ihᵀ. The recurrence gathers each step's rows
+      // on the thread that runs them, just before the step's product, so that the cells read them
+      // from L1: gathered in advance, the (T, B, G) array (4 MB for the LSTM 1x128) came back from
+      // L3, and on 2 threads a gather on the calling thread alone took lines the other core had
+      // written. LSTM 1x128 on AVX-512: 312K -> 318K chars/s on one thread, 328K -> 346K on two
+      // (top quarters of 15 interleaved runs); in wasm 88.0K -> 89.0K.
+      const OneHotInput one_hot{acts.inputs.data(), model.layers[0].w_ih, V};
+      Cell::forward_recurrence(cache, p, nullptr, nullptr, T, B, H, &one_hot);
     } else {
       Cell::forward(cache, p, input, nullptr, nullptr, T, B, H, H);
     }

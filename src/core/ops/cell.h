@@ -5,8 +5,9 @@
 // only read by the LSTM.
 //
 // The *_recurrence pair runs a cell on an input projection x·W_ihᵀ (T, B, G), G = kGates*H, that
-// the caller has written to input_projection(cache, B, H); backward_recurrence leaves its
-// gradient in the first T*B*G floats of scratch (see lstm.h).
+// the caller has written to input_projection(cache, B, H), or that forward_recurrence gathers from
+// a one-hot input's table itself (OneHotInput); backward_recurrence leaves its gradient in the
+// first T*B*G floats of scratch (see lstm.h).
 #include <cstddef>
 
 #include "core/ops/gru.h"
@@ -33,8 +34,8 @@ struct RnnCell {
   }
   static float* input_projection(Cache cache, int B, int H) { return cache.h + size_t(B) * H; }
   static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
-                                 int B, int H) {
-    rnn_forward_recurrence(cache, p, h0, T, B, H);
+                                 int B, int H, const OneHotInput* one_hot = nullptr) {
+    rnn_forward_recurrence(cache, p, h0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
                                   float* scratch, Cache cache, Params p, int T, int B, int H) {
@@ -59,8 +60,8 @@ struct GruCell {
   }
   static float* input_projection(Cache cache, int B, int H) { return cache.gates; }
   static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
-                                 int B, int H) {
-    gru_forward_recurrence(cache, p, h0, T, B, H);
+                                 int B, int H, const OneHotInput* one_hot = nullptr) {
+    gru_forward_recurrence(cache, p, h0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
                                   float* scratch, Cache cache, Params p, int T, int B, int H) {
@@ -85,8 +86,8 @@ struct LstmCell {
   }
   static float* input_projection(Cache cache, int B, int H) { return cache.gates; }
   static void forward_recurrence(Cache cache, Params p, const float* h0, const float* c0, int T,
-                                 int B, int H) {
-    lstm_forward_recurrence(cache, p, h0, c0, T, B, H);
+                                 int B, int H, const OneHotInput* one_hot = nullptr) {
+    lstm_forward_recurrence(cache, p, h0, c0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
                                   float* scratch, Cache cache, Params p, int T, int B, int H) {

@@ -32,7 +32,8 @@ void gru_forward(GruCache cache, GruParams p, const float* x, const float* h0, i
   gru_forward_recurrence(cache, p, h0, T, B, H);
 }
 
-void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H) {
+void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H,
+                            const OneHotInput* one_hot) {
   const int G = 3 * H;
   state_init(cache.h, h0, B * H);
   const PackedB w_hh = gemm_pack_b(cache.w_hh_packed, true, H, G, 1, p.w_hh, H);
@@ -42,6 +43,7 @@ void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T,
     for (int t = 0; t < T; t++) {
       const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
       float* hh = cache.hh + gate_row;  // (rows, 3H)
+      if (one_hot) one_hot->gather_step(cache.gates + gate_row, t, B, b0, rows, G);
       gemm_packed(false, rows, 0, G, 1.0f, cache.h + row, H, w_hh, 0.0f, hh, G);
       gru_cell_forward(cache.gates + gate_row, hh, p.b_ih, p.b_hh, cache.h + row, cache.h + next, rows, H, H);
     }

@@ -40,10 +40,12 @@ void gru_backward(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout, 
                   GruCache cache, GruParams p, const float* x, int T, int B, int C, int H);
 
 // The layer without its input projection, for callers that compute x·W_ihᵀ themselves (a one-hot
-// input makes it a row gather of W_ihᵀ, not a gemm). Forward expects x·W_ihᵀ (T, B, 3H), b_ih
-// not added, in cache.gates on entry. Backward adds into every gradient but grad.w_ih and din.dx
-// and leaves the gradient wrt that projection in the first T*B*3H floats of scratch.
-void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H);
+// input makes it a row gather of W_ihᵀ, not a gemm). Forward expects x·W_ihᵀ (T, B, 3H), b_ih not
+// added, in cache.gates on entry, or with `one_hot` gathers it there step by step. Backward adds
+// into every gradient but grad.w_ih and din.dx and leaves the gradient wrt that projection in the
+// first T*B*3H floats of scratch.
+void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H,
+                            const OneHotInput* one_hot = nullptr);
 void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout,
                              float* scratch, GruCache cache, GruParams p, int T, int B, int H);
 

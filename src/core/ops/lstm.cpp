@@ -33,7 +33,7 @@ void lstm_forward(LstmCache cache, LstmParams p, const float* x, const float* h0
 }
 
 void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, const float* c0, int T,
-                             int B, int H) {
+                             int B, int H, const OneHotInput* one_hot) {
   const int G = 4 * H;
   state_init(cache.h, h0, B * H);
   state_init(cache.c, c0, B * H);
@@ -44,6 +44,7 @@ void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, con
     for (int t = 0; t < T; t++) {
       const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
       float* gates = cache.gates + gate_row;  // (rows, 4H)
+      if (one_hot) one_hot->gather_step(gates, t, B, b0, rows, G);
       gemm_packed(false, rows, 0, G, 1.0f, cache.h + row, H, w_hh, 1.0f, gates, G);
       lstm_cell_forward(gates, p.b_ih, p.b_hh, cache.c + row, cache.c + next, cache.h + next, rows, H, H);
     }

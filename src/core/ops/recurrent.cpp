@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/gemm.h"
+#include "core/ops/embedding.h"
 #include "core/thread_pool.h"
 #include "core/vec.h"
 
@@ -48,6 +49,10 @@ void bias_partials_add(float* db_ih, float* db_hh, const float* partials, int B,
     if (db_ih) vec_add(db_ih, db_ih, block, G);
     if (db_hh) vec_add(db_hh, db_hh, block + G, G);
   }
+}
+
+void OneHotInput::gather_step(float* out, int t, int B, int b0, int rows, int G) const {
+  embedding_forward(out, tokens + size_t(t) * B + b0, table, rows, V, G);
 }
 
 }  // namespace nn

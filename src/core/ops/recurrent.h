@@ -43,6 +43,17 @@ inline constexpr int kSequenceBlock = 8;  // rows: a micro-tile of every GEMM ke
 inline int sequence_blocks(int B) { return (B + kSequenceBlock - 1) / kSequenceBlock; }
 void for_sequence_shares(int B, double flops, void (*run)(void* ctx, int b0, int b1), void* ctx);
 
+// A one-hot input, whose projection x·W_ihᵀ is a row of a table: row tokens[t * B + b] of table
+// (V, G) for sequence b at step t. The recurrences gather each step's rows just before its product,
+// so that the cells read them from L1 rather than from a (T, B, G) array gathered in advance.
+struct OneHotInput {
+  const int* tokens;
+  const float* table;
+  int V;
+  // Rows [b0, b0 + rows) of step t's projection, G wide, into out (rows, G).
+  void gather_step(float* out, int t, int B, int b0, int rows, int G) const;
+};
+
 template <class Fn>
 void for_sequence_shares(int B, double flops, Fn&& run) {
   for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);

@@ -1,6 +1,7 @@
 #include "core/ops/rnn.h"
 
 #include "core/gemm.h"
+#include "core/ops/embedding.h"
 #include "core/ops/linear.h"
 #include "core/vec.h"
 
@@ -22,8 +23,11 @@ void rnn_forward(RnnCache cache, RnnParams p, const float* x, const float* h0, i
   rnn_forward_recurrence(cache, p, h0, T, B, H);
 }
 
-void rnn_forward_recurrence(RnnCache cache, RnnParams p, const float* h0, int T, int B, int H) {
+void rnn_forward_recurrence(RnnCache cache, RnnParams p, const float* h0, int T, int B, int H,
+                            const OneHotInput* one_hot) {
   float* pre = cache.h + B * H;  // (T, B, H)
+  // The plain RNN's steps are not split by sequences: its whole projection is gathered at once.
+  if (one_hot) embedding_forward(pre, one_hot->tokens, one_hot->table, T * B, one_hot->V, H);
   state_init(cache.h, h0, B * H);
   bias_forward(pre, p.b_ih, T * B, H);
   bias_forward(pre, p.b_hh, T * B, H);
