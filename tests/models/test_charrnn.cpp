@@ -89,22 +89,34 @@ void random_tokens(Rng& rng, int n, int V, std::vector<int>& inputs, std::vector
   }
 }
 
-void check_model_gradient(nn::CellKind cell) {
+// A model straight from charrnn_init (weights from init_seed), its activations and a random batch
+// of tokens (from rng): what the tests below run forward and backward.
+struct ModelAndBatch {
   nn::CharRnnConfig config;
-  config.cell = cell;
-  config.layers = 2;
-  config.hidden = 4;
-  config.vocab = 5;
-  config.seq = 3;
-  config.batch = 2;
-  nn::Rng init = nn::rng_seeded(7);
   nn::CharRnnModel model;
-  nn::charrnn_init(model, config, init);
   nn::CharRnnActs acts;
-  nn::charrnn_acts_init(acts, config);
-  Rng rng{11};
   std::vector<int> inputs, targets;
-  random_tokens(rng, config.seq * config.batch, config.vocab, inputs, targets);
+};
+
+void model_and_batch_init(ModelAndBatch& m, nn::CellKind cell, int layers, int hidden, int vocab, int seq,
+                          int batch, std::uint64_t init_seed, Rng& rng) {
+  m.config.cell = cell;
+  m.config.layers = layers;
+  m.config.hidden = hidden;
+  m.config.vocab = vocab;
+  m.config.seq = seq;
+  m.config.batch = batch;
+  nn::Rng init = nn::rng_seeded(init_seed);
+  nn::charrnn_init(m.model, m.config, init);
+  nn::charrnn_acts_init(m.acts, m.config);
+  random_tokens(rng, seq * batch, vocab, m.inputs, m.targets);
+}
+
+void check_model_gradient(nn::CellKind cell) {
+  Rng rng{11};
+  ModelAndBatch m;
+  model_and_batch_init(m, cell, 2, 4, 5, 3, 2, 7, rng);
+  auto& [config, model, acts, inputs, targets] = m;
   // Weights a little larger than PyTorch's initial ones, so that no gate is near-linear.
   for (size_t i = 0; i < model.params.value.size(); i++)
     if (model.params.value[i] != 0.0f) model.params.value[i] = rng.uniform(-1.0f, 1.0f);
@@ -125,22 +137,12 @@ void check_model_gradient(nn::CellKind cell) {
 // then the same head and loss: the reference the gather must reproduce, forward and backward.
 template <class Cell>
 void check_gather_equals_dense(nn::CellKind kind) {
-  nn::CharRnnConfig config;
-  config.cell = kind;
-  config.hidden = 5;
-  config.vocab = 7;
-  config.seq = 4;
-  config.batch = 3;
+  Rng rng{5};
+  ModelAndBatch m;
+  model_and_batch_init(m, kind, 1, 5, 7, 4, 3, 3, rng);
+  auto& [config, model, acts, inputs, targets] = m;
   const int T = config.seq, B = config.batch, H = config.hidden, V = config.vocab;
   const int N = T * B, G = Cell::kGates * H;
-  nn::Rng init = nn::rng_seeded(3);
-  nn::CharRnnModel model;
-  nn::charrnn_init(model, config, init);
-  nn::CharRnnActs acts;
-  nn::charrnn_acts_init(acts, config);
-  Rng rng{5};
-  std::vector<int> inputs, targets;
-  random_tokens(rng, N, V, inputs, targets);
   model.params.zero_grad();
   float loss = nn::charrnn_forward(model, acts, inputs.data(), targets.data(), B, T);
   nn::charrnn_backward(model, acts);
@@ -191,21 +193,10 @@ struct StepResult {
 };
 
 StepResult step_on_threads(nn::CellKind cell, int threads) {
-  nn::CharRnnConfig config;
-  config.cell = cell;
-  config.layers = 2;
-  config.hidden = 32;
-  config.vocab = 11;
-  config.seq = 16;
-  config.batch = 24;
-  nn::Rng init = nn::rng_seeded(9);
-  nn::CharRnnModel model;
-  nn::charrnn_init(model, config, init);
-  nn::CharRnnActs acts;
-  nn::charrnn_acts_init(acts, config);
   Rng rng{13};
-  std::vector<int> inputs, targets;
-  random_tokens(rng, config.seq * config.batch, config.vocab, inputs, targets);
+  ModelAndBatch m;
+  model_and_batch_init(m, cell, 2, 32, 11, 16, 24, 9, rng);
+  auto& [config, model, acts, inputs, targets] = m;
   nn::set_num_threads(threads);
   model.params.zero_grad();
   StepResult result;
