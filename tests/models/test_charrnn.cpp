@@ -116,7 +116,10 @@ void check_model_gradient(nn::CellKind cell) {
   Rng rng{11};
   ModelAndBatch m;
   model_and_batch_init(m, cell, 2, 4, 5, 3, 2, 7, rng);
-  auto& [config, model, acts, inputs, targets] = m;
+  const nn::CharRnnConfig& config = m.config;
+  nn::CharRnnModel& model = m.model;
+  nn::CharRnnActs& acts = m.acts;
+  const std::vector<int>& inputs = m.inputs, &targets = m.targets;
   // Weights a little larger than PyTorch's initial ones, so that no gate is near-linear.
   for (size_t i = 0; i < model.params.value.size(); i++)
     if (model.params.value[i] != 0.0f) model.params.value[i] = rng.uniform(-1.0f, 1.0f);
@@ -140,7 +143,10 @@ void check_gather_equals_dense(nn::CellKind kind) {
   Rng rng{5};
   ModelAndBatch m;
   model_and_batch_init(m, kind, 1, 5, 7, 4, 3, 3, rng);
-  auto& [config, model, acts, inputs, targets] = m;
+  const nn::CharRnnConfig& config = m.config;
+  nn::CharRnnModel& model = m.model;
+  nn::CharRnnActs& acts = m.acts;
+  const std::vector<int>& inputs = m.inputs, &targets = m.targets;
   const int T = config.seq, B = config.batch, H = config.hidden, V = config.vocab;
   const int N = T * B, G = Cell::kGates * H;
   model.params.zero_grad();
@@ -196,7 +202,10 @@ StepResult step_on_threads(nn::CellKind cell, int threads) {
   Rng rng{13};
   ModelAndBatch m;
   model_and_batch_init(m, cell, 2, 32, 11, 16, 24, 9, rng);
-  auto& [config, model, acts, inputs, targets] = m;
+  const nn::CharRnnConfig& config = m.config;
+  nn::CharRnnModel& model = m.model;
+  nn::CharRnnActs& acts = m.acts;
+  const std::vector<int>& inputs = m.inputs, &targets = m.targets;
   nn::set_num_threads(threads);
   model.params.zero_grad();
   StepResult result;
