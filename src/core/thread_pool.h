@@ -38,4 +38,8 @@ ThreadPool& default_thread_pool();
 void set_num_threads(int num_threads);
 int num_threads();
 
+// Below this many floats an elementwise pass (a scatter-add, a sum of partial tables) is not worth
+// a fork and join.
+constexpr double kParallelMinElements = 64 * 1024;
+
 }  // namespace nn

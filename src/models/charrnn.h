@@ -72,6 +72,7 @@ struct CharRnnActs {
   float* dlogits;                    // (T, B, V) gradient of the mean loss
   float* dh[2];                      // (T, B, H) each: gradients between layers, in turn
   float* scratch;                    // the cell's backward scratch
+  float* one_hot_partials;           // the input table's gradient, a table per block of sequences
   std::vector<int> inputs, targets;  // (T, B) copies of the last forward's tokens
 };
 void charrnn_acts_init(CharRnnActs& acts, const CharRnnConfig& config);

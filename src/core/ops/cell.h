@@ -7,7 +7,8 @@
 // The *_recurrence pair runs a cell on an input projection x·W_ihᵀ (T, B, G), G = kGates*H, that
 // the caller has written to input_projection(cache, B, H), or that forward_recurrence gathers from
 // a one-hot input's table itself (OneHotInput); backward_recurrence leaves its gradient in the
-// first T*B*G floats of scratch (see lstm.h).
+// first T*B*G floats of scratch (see lstm.h), and adds it into such a table's gradient itself
+// (OneHotGrad).
 #include <cstddef>
 
 #include "core/ops/gru.h"
@@ -38,8 +39,9 @@ struct RnnCell {
     rnn_forward_recurrence(cache, p, h0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
-                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
-    rnn_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+                                  float* scratch, Cache cache, Params p, int T, int B, int H,
+                                  const OneHotGrad* one_hot = nullptr) {
+    rnn_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H, one_hot);
   }
 };
 
@@ -64,8 +66,9 @@ struct GruCell {
     gru_forward_recurrence(cache, p, h0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
-                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
-    gru_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+                                  float* scratch, Cache cache, Params p, int T, int B, int H,
+                                  const OneHotGrad* one_hot = nullptr) {
+    gru_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H, one_hot);
   }
 };
 
@@ -90,8 +93,9 @@ struct LstmCell {
     lstm_forward_recurrence(cache, p, h0, c0, T, B, H, one_hot);
   }
   static void backward_recurrence(RecurrentInGrads din, Params grad, RecurrentOutGrads dout,
-                                  float* scratch, Cache cache, Params p, int T, int B, int H) {
-    lstm_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H);
+                                  float* scratch, Cache cache, Params p, int T, int B, int H,
+                                  const OneHotGrad* one_hot = nullptr) {
+    lstm_backward_recurrence(din, grad, dout, scratch, cache, p, T, B, H, one_hot);
   }
 };
 

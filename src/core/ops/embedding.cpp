@@ -9,11 +9,6 @@
 
 namespace nn {
 
-namespace {
-// Below this many floats a scatter-add is not worth a fork and join.
-constexpr double kParallelMinElements = 64 * 1024;
-}  // namespace
-
 void embedding_forward(float* out, const int* tokens, const float* table, int N, int V, int C) {
   for (int n = 0; n < N; n++) {
     assert(tokens[n] >= 0 && tokens[n] < V);

@@ -61,7 +61,8 @@ void gru_backward(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout, 
 }
 
 void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout,
-                             float* scratch, GruCache cache, GruParams p, int T, int B, int H) {
+                             float* scratch, GruCache cache, GruParams p, int T, int B, int H,
+                             const OneHotGrad* one_hot) {
   const int G = 3 * H;
   // The input and hidden projections see the same gradient except in the n part, where r sits
   // between the hidden projection and the sum.
@@ -77,6 +78,7 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
   for_sequence_shares(B, 2.0 * T * B * G * H, [&](int b0, int b1) {
     const int rows = b1 - b0;
     float* dh = dh_next + size_t(b0) * H;
+    if (one_hot) one_hot->clear_blocks(b0, b1, G);
     for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
       const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H;
       if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgh + gate_row + size_t(B) * G, G, w_hh, 1.0f, dh, H);
@@ -88,6 +90,7 @@ void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutG
         const size_t g = gate_row + size_t(r) * G;
         gru_cell_backward(dgi + g, dgh + g, sums, sums + G, dh + size_t(r) * H, cache.gates + g, cache.hh + g,
                           cache.h + row + size_t(r) * H, n, H, H);
+        if (one_hot) one_hot->add_step(dgi + g, t, B, b0 + r, n, G);
       }
     }
   });

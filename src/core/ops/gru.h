@@ -43,10 +43,12 @@ void gru_backward(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout, 
 // input makes it a row gather of W_ihᵀ, not a gemm). Forward expects x·W_ihᵀ (T, B, 3H), b_ih not
 // added, in cache.gates on entry, or with `one_hot` gathers it there step by step. Backward adds
 // into every gradient but grad.w_ih and din.dx and leaves the gradient wrt that projection in the
-// first T*B*3H floats of scratch.
+// first T*B*3H floats of scratch, with `one_hot` also adding it into the table's gradient step by
+// step.
 void gru_forward_recurrence(GruCache cache, GruParams p, const float* h0, int T, int B, int H,
                             const OneHotInput* one_hot = nullptr);
 void gru_backward_recurrence(RecurrentInGrads din, GruParams grad, RecurrentOutGrads dout,
-                             float* scratch, GruCache cache, GruParams p, int T, int B, int H);
+                             float* scratch, GruCache cache, GruParams p, int T, int B, int H,
+                             const OneHotGrad* one_hot = nullptr);
 
 }  // namespace nn

@@ -62,7 +62,8 @@ void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout
 }
 
 void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout,
-                              float* scratch, LstmCache cache, LstmParams p, int T, int B, int H) {
+                              float* scratch, LstmCache cache, LstmParams p, int T, int B, int H,
+                              const OneHotGrad* one_hot) {
   const int G = 4 * H;
   float* dgates = scratch;                      // (T, B, 4H) before the nonlinearities
   float* dh_next = dgates + size_t(T) * B * G;  // (B, H) flowing from step t+1 into step t
@@ -80,6 +81,7 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
     const int rows = b1 - b0;
     float* dh = dh_next + size_t(b0) * H;
     float* dc = dc_next + size_t(b0) * H;
+    if (one_hot) one_hot->clear_blocks(b0, b1, G);
     for (int t = T - 1; t >= (din.dh0 ? -1 : 0); t--) {
       const size_t gate_row = (size_t(t) * B + b0) * G, row = (size_t(t) * B + b0) * H, next = row + size_t(B) * H;
       if (t + 1 < T) gemm_packed(false, rows, 0, H, 1.0f, dgates + gate_row + size_t(B) * G, G, w_hh, 0.0f, dh, H);
@@ -93,6 +95,7 @@ void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOu
         lstm_cell_backward(dgates + gate_row + size_t(r) * G, sums, sums + G, dc + size_t(r) * H, dh + size_t(r) * H,
                            cache.gates + gate_row + size_t(r) * G, cache.c + row + size_t(r) * H,
                            cache.h + next + size_t(r) * H, n, H, H);
+        if (one_hot) one_hot->add_step(dgates + gate_row + size_t(r) * G, t, B, b0 + r, n, G);
       }
     }
   });

@@ -44,10 +44,12 @@ void lstm_backward(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout
 // input makes it a row gather of W_ihᵀ, not a gemm). Forward expects x·W_ihᵀ (T, B, 4H), biases not
 // added, in cache.gates on entry, or with `one_hot` gathers it there step by step. Backward adds
 // into every gradient but grad.w_ih and din.dx and leaves the gradient wrt that projection in the
-// first T*B*4H floats of scratch.
+// first T*B*4H floats of scratch, with `one_hot` also adding it into the table's gradient step by
+// step.
 void lstm_forward_recurrence(LstmCache cache, LstmParams p, const float* h0, const float* c0, int T,
                              int B, int H, const OneHotInput* one_hot = nullptr);
 void lstm_backward_recurrence(RecurrentInGrads din, LstmParams grad, RecurrentOutGrads dout,
-                              float* scratch, LstmCache cache, LstmParams p, int T, int B, int H);
+                              float* scratch, LstmCache cache, LstmParams p, int T, int B, int H,
+                              const OneHotGrad* one_hot = nullptr);
 
 }  // namespace nn

@@ -55,4 +55,33 @@ void OneHotInput::gather_step(float* out, int t, int B, int b0, int rows, int G)
   embedding_forward(out, tokens + size_t(t) * B + b0, table, rows, V, G);
 }
 
+size_t one_hot_grad_floats(int B, int V, int G) { return size_t(sequence_blocks(B)) * V * G; }
+
+void OneHotGrad::clear_blocks(int b0, int b1, int G) const {
+  const size_t table = size_t(V) * G;
+  std::memset(partials + b0 / kSequenceBlock * table, 0, sizeof(float) * table * sequence_blocks(b1 - b0));
+}
+
+void OneHotGrad::add_step(const float* dgates, int t, int B, int b, int rows, int G) const {
+  float* table = partials + size_t(b / kSequenceBlock) * V * G;
+  for (int i = 0; i < rows; i++) {
+    float* row = table + size_t(tokens[size_t(t) * B + b + i]) * G;
+    vec_add(row, row, dgates + size_t(i) * G, G);
+  }
+}
+
+void one_hot_grad_add(float* dtable, const OneHotGrad& grad, int B, int G) {
+  const int n = grad.V * G, blocks = sequence_blocks(B);
+  // Each thread sums every block over a range of whole cache lines of the table.
+  auto add_range = [&](int i0, int i1) {
+    for (int k = 0; k < blocks; k++) vec_add(dtable + i0, dtable + i0, grad.partials + size_t(k) * n + i0, i1 - i0);
+  };
+  ThreadPool& pool = default_thread_pool();
+  constexpr int kLineFloats = 16;
+  if (pool.num_threads() == 1 || double(n) * blocks < kParallelMinElements) return add_range(0, n);
+  pool.parallel_for((n + kLineFloats - 1) / kLineFloats, [&](int l0, int l1) {
+    add_range(l0 * kLineFloats, std::min(n, l1 * kLineFloats));
+  });
+}
+
 }  // namespace nn

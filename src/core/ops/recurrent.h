@@ -54,6 +54,24 @@ struct OneHotInput {
   void gather_step(float* out, int t, int B, int b0, int rows, int G) const;
 };
 
+// The gradient wrt a one-hot input's table, added by the backward recurrences step by step while
+// the step's gate gradients are in L1: row tokens[t * B + b] of the table gets sequence b's gradient
+// at step t. Each block of kSequenceBlock sequences adds into a table of its own, (V, G) in
+// `partials`, cleared and filled by the thread that runs the block, never read by another core
+// until one_hot_grad_add sums the blocks in block order: the same bits on any number of threads.
+struct OneHotGrad {
+  const int* tokens;
+  float* partials;  // one_hot_grad_floats(B, V, G)
+  int V;
+  // The tables of the blocks of sequences [b0, b1), zeroed.
+  void clear_blocks(int b0, int b1, int G) const;
+  // Adds rows [b, b + rows) of step t's gate gradients dgates (rows, G), one block's, to its table.
+  void add_step(const float* dgates, int t, int B, int b, int rows, int G) const;
+};
+size_t one_hot_grad_floats(int B, int V, int G);
+// dtable (V, G) += the blocks' tables, in block order.
+void one_hot_grad_add(float* dtable, const OneHotGrad& grad, int B, int G);
+
 template <class Fn>
 void for_sequence_shares(int B, double flops, Fn&& run) {
   for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);

@@ -1,5 +1,7 @@
 #include "core/ops/rnn.h"
 
+#include <algorithm>
+
 #include "core/gemm.h"
 #include "core/ops/embedding.h"
 #include "core/ops/linear.h"
@@ -48,16 +50,21 @@ void rnn_backward(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout, 
 }
 
 void rnn_backward_recurrence(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout,
-                             float* scratch, RnnCache cache, RnnParams p, int T, int B, int H) {
+                             float* scratch, RnnCache cache, RnnParams p, int T, int B, int H,
+                             const OneHotGrad* one_hot) {
   float* dpre = scratch;                      // (T, B, H) before the tanh
   float* dh_next = dpre + size_t(T) * B * H;  // (B, H) flowing from step t+1 into step t
   state_init(dh_next, dout.dh_last, B * H);
+  if (one_hot) one_hot->clear_blocks(0, B, H);
   for (int t = T - 1; t >= 0; t--) {
     const float* h = cache.h + (t + 1) * B * H;
     float* dpre_t = dpre + t * B * H;
     if (dout.dh) state_add(dh_next, dout.dh + t * B * H, B * H);
     for (int j = 0; j < B * H; j++) dpre_t[j] = dh_next[j] * (1.0f - h[j] * h[j]);
     gemm(false, false, B, H, H, 1.0f, dpre_t, H, p.w_hh, H, 0.0f, dh_next, H);
+    if (one_hot)
+      for (int b = 0; b < B; b += kSequenceBlock)
+        one_hot->add_step(dpre_t + size_t(b) * H, t, B, b, std::min(kSequenceBlock, B - b), H);
   }
   state_add(din.dh0, dh_next, B * H);
   // Sums over steps: one gemm over all T*B rows. h's first T slots are every step's h_prev.

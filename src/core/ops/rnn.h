@@ -36,10 +36,12 @@ void rnn_backward(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout, 
 // input makes it a row gather of W_ihᵀ, not a gemm). Forward expects x·W_ihᵀ (T, B, H), biases not
 // added, in the output slots cache.h + B*H on entry, or with `one_hot` gathers it there. Backward
 // adds into every gradient but grad.w_ih and din.dx and leaves the gradient wrt that projection in
-// the first T*B*H floats of scratch.
+// the first T*B*H floats of scratch, with `one_hot` also adding it into the table's gradient step
+// by step.
 void rnn_forward_recurrence(RnnCache cache, RnnParams p, const float* h0, int T, int B, int H,
                             const OneHotInput* one_hot = nullptr);
 void rnn_backward_recurrence(RecurrentInGrads din, RnnParams grad, RecurrentOutGrads dout,
-                             float* scratch, RnnCache cache, RnnParams p, int T, int B, int H);
+                             float* scratch, RnnCache cache, RnnParams p, int T, int B, int H,
+                             const OneHotGrad* one_hot = nullptr);
 
 }  // namespace nn
