@@ -43,6 +43,18 @@ inline constexpr int kSequenceBlock = 8;  // rows: a micro-tile of every GEMM ke
 inline int sequence_blocks(int B) { return (B + kSequenceBlock - 1) / kSequenceBlock; }
 void for_sequence_shares(int B, double flops, void (*run)(void* ctx, int b0, int b1), void* ctx);
 
+template <class Fn>
+void for_sequence_shares(int B, double flops, Fn&& run) {
+  for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);
+}
+
+// A recurrent layer's bias gradients, summed block by block: the backward cells add each block's
+// rows into that block's partial sums, partials (sequence_blocks(B), 2, G) (the sums for db_ih,
+// then for db_hh), zeroed first by bias_partials_clear; bias_partials_add then adds the blocks
+// into db_ih and db_hh (either may be null) in block order, whichever thread summed which block.
+void bias_partials_clear(float* partials, int B, int G);
+void bias_partials_add(float* db_ih, float* db_hh, const float* partials, int B, int G);
+
 // A one-hot input, whose projection x·W_ihᵀ is a row of a table: row tokens[t * B + b] of table
 // (V, G) for sequence b at step t. The recurrences gather each step's rows just before its product,
 // so that the cells read them from L1 rather than from a (T, B, G) array gathered in advance.
@@ -71,17 +83,5 @@ struct OneHotGrad {
 size_t one_hot_grad_floats(int B, int V, int G);
 // dtable (V, G) += the blocks' tables, in block order.
 void one_hot_grad_add(float* dtable, const OneHotGrad& grad, int B, int G);
-
-template <class Fn>
-void for_sequence_shares(int B, double flops, Fn&& run) {
-  for_sequence_shares(B, flops, [](void* ctx, int b0, int b1) { (*static_cast<Fn*>(ctx))(b0, b1); }, &run);
-}
-
-// A recurrent layer's bias gradients, summed block by block: the backward cells add each block's
-// rows into that block's partial sums, partials (sequence_blocks(B), 2, G) (the sums for db_ih,
-// then for db_hh), zeroed first by bias_partials_clear; bias_partials_add then adds the blocks
-// into db_ih and db_hh (either may be null) in block order, whichever thread summed which block.
-void bias_partials_clear(float* partials, int B, int G);
-void bias_partials_add(float* db_ih, float* db_hh, const float* partials, int B, int G);
 
 }  // namespace nn
