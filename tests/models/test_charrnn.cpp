@@ -96,6 +96,9 @@ struct ModelAndBatch {
   nn::CharRnnModel model;
   nn::CharRnnActs acts;
   std::vector<int> inputs, targets;
+  float forward() {
+    return nn::charrnn_forward(model, acts, inputs.data(), targets.data(), config.batch, config.seq);
+  }
 };
 
 void model_and_batch_init(ModelAndBatch& m, nn::CellKind cell, int layers, int hidden, int vocab, int seq,
@@ -116,24 +119,17 @@ void check_model_gradient(nn::CellKind cell) {
   Rng rng{11};
   ModelAndBatch m;
   model_and_batch_init(m, cell, 2, 4, 5, 3, 2, 7, rng);
-  const nn::CharRnnConfig& config = m.config;
-  nn::CharRnnModel& model = m.model;
-  nn::CharRnnActs& acts = m.acts;
-  const std::vector<int>& inputs = m.inputs, &targets = m.targets;
+  auto& params = m.model.params;
   // Weights a little larger than PyTorch's initial ones, so that no gate is near-linear.
-  for (size_t i = 0; i < model.params.value.size(); i++)
-    if (model.params.value[i] != 0.0f) model.params.value[i] = rng.uniform(-1.0f, 1.0f);
+  for (size_t i = 0; i < params.value.size(); i++)
+    if (params.value[i] != 0.0f) params.value[i] = rng.uniform(-1.0f, 1.0f);
 
-  auto loss = [&] {
-    return double(
-        nn::charrnn_forward(model, acts, inputs.data(), targets.data(), config.batch, config.seq));
-  };
-  model.params.zero_grad();
+  auto loss = [&] { return double(m.forward()); };
+  params.zero_grad();
   loss();
-  nn::charrnn_backward(model, acts);
-  check_gradient((std::string(nn::cell_name(cell)) + " all parameters").c_str(),
-                 model.params.value.data(), model.params.grad.data(), model.params.value.size(),
-                 loss);
+  nn::charrnn_backward(m.model, m.acts);
+  check_gradient((std::string(nn::cell_name(cell)) + " all parameters").c_str(), params.value.data(),
+                 params.grad.data(), params.value.size(), loss);
 }
 
 // Layer 0 through ops/cell.h on dense one-hot vectors with W_ih = the model's table transposed,
@@ -150,7 +146,7 @@ void check_gather_equals_dense(nn::CellKind kind) {
   const int T = config.seq, B = config.batch, H = config.hidden, V = config.vocab;
   const int N = T * B, G = Cell::kGates * H;
   model.params.zero_grad();
-  float loss = nn::charrnn_forward(model, acts, inputs.data(), targets.data(), B, T);
+  float loss = m.forward();
   nn::charrnn_backward(model, acts);
 
   const nn::CharRnnLayer& layer = model.layers[0];
@@ -202,17 +198,13 @@ StepResult step_on_threads(nn::CellKind cell, int threads) {
   Rng rng{13};
   ModelAndBatch m;
   model_and_batch_init(m, cell, 2, 32, 11, 16, 24, 9, rng);
-  const nn::CharRnnConfig& config = m.config;
-  nn::CharRnnModel& model = m.model;
-  nn::CharRnnActs& acts = m.acts;
-  const std::vector<int>& inputs = m.inputs, &targets = m.targets;
   nn::set_num_threads(threads);
-  model.params.zero_grad();
+  m.model.params.zero_grad();
   StepResult result;
-  result.loss = nn::charrnn_forward(model, acts, inputs.data(), targets.data(), config.batch, config.seq);
-  nn::charrnn_backward(model, acts);
+  result.loss = m.forward();
+  nn::charrnn_backward(m.model, m.acts);
   nn::set_num_threads(1);
-  const nn::FloatBuffer& g = model.params.grad;
+  const nn::FloatBuffer& g = m.model.params.grad;
   result.grad.assign(g.data(), g.data() + g.size());
   return result;
 }
