@@ -42,4 +42,17 @@ int num_threads();
 // a fork and join.
 constexpr double kParallelMinElements = 64 * 1024;
 
+// fn(i0, i1) over the floats [0, n) of an array, split over the default pool's threads in whole
+// cache lines, so that no two threads write one line; on the calling thread alone when the pass
+// touches fewer than kParallelMinElements floats (`work`).
+template <class Fn>
+void parallel_for_cache_lines(int n, double work, Fn&& fn) {
+  constexpr int kLineFloats = 16;
+  ThreadPool& pool = default_thread_pool();
+  if (pool.num_threads() == 1 || work < kParallelMinElements) return fn(0, n);
+  pool.parallel_for((n + kLineFloats - 1) / kLineFloats, [&](int l0, int l1) {
+    fn(l0 * kLineFloats, l1 * kLineFloats < n ? l1 * kLineFloats : n);
+  });
+}
+
 }  // namespace nn

@@ -1,6 +1,5 @@
 #include "core/ops/embedding.h"
 
-#include <algorithm>
 #include <cassert>
 #include <cstring>
 
@@ -26,12 +25,7 @@ void embedding_backward(float* dtable, const float* dout, const int* tokens, int
       vec_add(row, row, dout + size_t(n) * C + c0, c1 - c0);
     }
   };
-  ThreadPool& pool = default_thread_pool();
-  constexpr int kLineFloats = 16;
-  if (pool.num_threads() == 1 || double(N) * C < kParallelMinElements) return add_columns(0, C);
-  pool.parallel_for((C + kLineFloats - 1) / kLineFloats, [&](int l0, int l1) {
-    add_columns(l0 * kLineFloats, std::min(C, l1 * kLineFloats));
-  });
+  parallel_for_cache_lines(C, double(N) * C, add_columns);
 }
 
 }  // namespace nn

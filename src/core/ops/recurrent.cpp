@@ -63,25 +63,17 @@ void OneHotGrad::clear_blocks(int b0, int b1, int G) const {
 }
 
 void OneHotGrad::add_step(const float* dgates, int t, int B, int b, int rows, int G) const {
-  float* table = partials + size_t(b / kSequenceBlock) * V * G;
-  for (int i = 0; i < rows; i++) {
-    float* row = table + size_t(tokens[size_t(t) * B + b + i]) * G;
-    vec_add(row, row, dgates + size_t(i) * G, G);
-  }
+  // A block's rows are far below a fork's worth: the scatter-add runs on this thread.
+  embedding_backward(partials + size_t(b / kSequenceBlock) * V * G, dgates, tokens + size_t(t) * B + b, rows, V, G);
 }
 
 void one_hot_grad_add(float* dtable, const OneHotGrad& grad, int B, int G) {
   const int n = grad.V * G, blocks = sequence_blocks(B);
-  // Each thread sums every block over a range of whole cache lines of the table.
+  // Each thread sums every block over its own lines of the table.
   auto add_range = [&](int i0, int i1) {
     for (int k = 0; k < blocks; k++) vec_add(dtable + i0, dtable + i0, grad.partials + size_t(k) * n + i0, i1 - i0);
   };
-  ThreadPool& pool = default_thread_pool();
-  constexpr int kLineFloats = 16;
-  if (pool.num_threads() == 1 || double(n) * blocks < kParallelMinElements) return add_range(0, n);
-  pool.parallel_for((n + kLineFloats - 1) / kLineFloats, [&](int l0, int l1) {
-    add_range(l0 * kLineFloats, std::min(n, l1 * kLineFloats));
-  });
+  parallel_for_cache_lines(n, double(n) * blocks, add_range);
 }
 
 }  // namespace nn
