@@ -15,8 +15,8 @@ namespace {
 bool stderr_is_terminal() {
 #if defined(__EMSCRIPTEN__)
   // Under node, isatty() answers yes for any stream; ask node itself, on the main thread (the CLI
-  // runs in a worker thread, whose process.stderr is a pipe to the main one).
-  return MAIN_THREAD_EM_ASM_INT({ return process.stderr.isTTY ? 1 : 0; }) != 0;
+  // runs in a worker thread, whose process.stderr is a pipe to the main one). A page has none.
+  return MAIN_THREAD_EM_ASM_INT({ return typeof process !== 'undefined' && process.stderr.isTTY ? 1 : 0; }) != 0;
 #else
   return isatty(STDERR_FILENO);
 #endif
