@@ -25,11 +25,9 @@
 // Prints one JSON line (the last on stdout): chars_per_s = steps·B·T / seconds and ms_per_step over
 // the --steps timed steps, after --warmup untimed ones; train_bpc (mean of the last 100 steps, as
 // nnlab and the PyTorch peer report it), final_bpc (the last step), val_bpc.
-import fs from 'node:fs';
-
 import {
-  CELL_GATES, Pcg32, clipByGlobalNorm, fail, linear, linearParams, loadTf, mean, now, oneHot,
-  paramList, parseOptions, printResult, recurrentForward, recurrentParamList, recurrentParams,
+  CELL_GATES, Pcg32, clipByGlobalNorm, env, fail, linear, linearParams, loadTf, mean, now, oneHot,
+  paramList, parseOptions, printResult, readText, recurrentForward, recurrentParamList, recurrentParams,
   requireCounts,
 } from './common.mjs';
 
@@ -40,7 +38,7 @@ const VALIDATION_SEED = 0x76616C6964;  // "valid", as in src/train/charrnn_sessi
 const LOSS_WINDOW = 100;
 
 const opts = parseOptions({
-  corpus: process.env.NNLAB_SHAKESPEARE || '../shared/data/tinyshakespeare.txt',
+  corpus: env('NNLAB_SHAKESPEARE') || '../shared/data/tinyshakespeare.txt',
   steps: 2000, cell: 'lstm', layers: 1, hidden: 128, seq: 64, batch: 32, lr: 2e-3,
 });
 if (!(opts.cell in CELL_GATES)) fail(`--cell must be lstm or gru, not '${opts.cell}'`);
@@ -52,7 +50,7 @@ const { tf, info } = await loadTf(opts);
 
 let text;
 try {
-  text = fs.readFileSync(opts.corpus, 'utf8');
+  text = readText(opts.corpus);
 } catch (error) {
   fail(`cannot read the corpus: ${error.message}`);
 }

@@ -1,67 +1,40 @@
-// What the TensorFlow.js peers share: loading tfjs from the cache and picking its backend, the
-// matrix-product gradient, options, nnlab's PCG32 generator, PyTorch's default initialization,
-// the recurrent cells, the JSON line.
+// What the TensorFlow.js peers share: loading tfjs and picking its backend, the matrix-product
+// gradient, options, nnlab's PCG32 generator, PyTorch's default initialization, the recurrent
+// cells, the JSON line.
 //
-// The packages live in $NNLAB_CACHE/bench-node (bench/peers/tfjs/install.sh puts them there), not
-// in the repo, so they are loaded with a require() rooted in that folder rather than by import.
+// The same peers run under node (host_node.mjs) and in a browser page (bench/browser/, which sets
+// globalThis.nnlabPeerHost to its own host before importing a peer): everything that depends on
+// where they run goes through `host`.
 //
 // Every peer is plain tf ops on tf.variable weights, differentiated by tf.variableGrads and
 // stepped by a tf.train optimizer's applyGradients, all inside one tf.tidy per step.
-import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-
-export const CACHE = process.env.NNLAB_CACHE
-  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'nnlab');
-export const NODE_DIR = path.join(CACHE, 'bench-node');
+export const host = globalThis.nnlabPeerHost ?? await import('./host_node.mjs');
+export const { cache: CACHE, env, joinPath, readText, readBytes, now, printResult, fail } = host;
 
 // ---- tfjs and its backend -----------------------------------------------------------------------
 
-// Loads tfjs-core, tfjs-layers and both backends, makes opts.backend ('wasm' or 'cpu') the active
-// one and installs the matrix-product gradient opts['matmul-grad'] names. Returns {tf, layers,
-// info}; info holds the fields every JSON line carries.
+// Loads tfjs (host.loadTf), makes opts.backend ('wasm' or 'cpu') the active backend, on
+// opts.threads threads where the host can start them, and installs the matrix-product gradient
+// opts['matmul-grad'] names. Returns {tf, info}; info holds the fields every JSON line carries.
 export async function loadTf(opts) {
-  const require = createRequire(path.join(NODE_DIR, 'node_modules', 'resolve-from-here.js'));
-  let tf;
-  try {
-    tf = require('@tensorflow/tfjs-core');
-  } catch (error) {
-    fail(`TensorFlow.js is not installed in ${NODE_DIR} (run bench/peers/tfjs/install.sh): ${error.message}`);
-  }
-  // tfjs-core's node bundle registers no gradients (only the umbrella package @tensorflow/tfjs
-  // does, and it is not installed): tfjs-layers' node bundle registers all of them, in the global
-  // registry tfjs-core reads, so it is loaded even though the peers use no layers. Neither
-  // registers the chained ops (x.reshape()), so the peers call the tf.* functions.
-  const layers = require('@tensorflow/tfjs-layers');
-  require('@tensorflow/tfjs-backend-cpu');
-  const wasm = require('@tensorflow/tfjs-backend-wasm');
+  const backend = opts.backend;
+  if (backend !== 'wasm' && backend !== 'cpu') fail(`--backend must be wasm or cpu, not '${backend}'`);
+  const { tf, wasm } = await host.loadTf(backend, opts.threads);
   // Production mode only silences warnings here, among them the cpu backend's advice to install
   // tfjs-node (which cannot be installed on this machine).
   tf.enableProdMode();
 
-  const backend = opts.backend;
-  const info = { peer: 'tfjs', tfjs: tf.version_core, backend, simd: null, threads: 1 };
+  const info = { peer: 'tfjs', tfjs: tf.version_core, backend, host: host.name, simd: null, threads: 1 };
   if (backend === 'wasm') {
-    // A plain directory path (with its trailing separator) works under node: the emscripten glue
-    // reads the .wasm with fs. The backend loads tfjs-backend-wasm-simd.wasm when
-    // WASM_HAS_SIMD_SUPPORT holds, and the threaded SIMD build only when
-    // WASM_HAS_MULTITHREAD_SUPPORT holds too, which tfjs 4.22 hard-codes to false under node
-    // (tensorflow/tfjs#3830). Forcing the flag on fails: the threaded glue starts its pthreads
-    // from a blob: URL, which node's worker_threads refuse (ERR_WORKER_PATH).
-    const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-    wasm.setWasmPaths(dist + path.sep);
     if (!(await tf.setBackend('wasm'))) fail('the wasm backend did not initialize');
     info.simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     info.multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     info.threads = wasm.getThreadsCount();
     info.wasm_binary = info.simd && info.multithread ? 'tfjs-backend-wasm-threaded-simd.wasm'
       : info.simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
-    if (!info.simd) console.error('tfjs: this node has no wasm SIMD: the wasm backend runs its scalar build');
-  } else if (backend === 'cpu') {
-    if (!(await tf.setBackend('cpu'))) fail('the cpu backend did not initialize');
-  } else {
-    fail(`--backend must be wasm or cpu, not '${backend}'`);
+    if (!info.simd) console.error('tfjs: no wasm SIMD here: the wasm backend runs its scalar build');
+  } else if (!(await tf.setBackend('cpu'))) {
+    fail('the cpu backend did not initialize');
   }
   await tf.ready();
 
@@ -69,7 +42,7 @@ export async function loadTf(opts) {
   if (matmulGrad === 'explicit') registerMatMulGradient(tf);
   else if (matmulGrad !== 'builtin') fail(`--matmul-grad must be explicit or builtin, not '${matmulGrad}'`);
   info.matmul_grad = matmulGrad;
-  return { tf, layers, info };
+  return { tf, info };
 }
 
 // The gradient of a matrix product, with explicit transposes.
@@ -113,13 +86,13 @@ function registerMatMulGradient(tf) {
 // the option numeric. Every peer also takes --backend, --warmup, --seed, --threads, --matmul-grad.
 export function parseOptions(defaults) {
   const all = { backend: 'wasm', warmup: 5, seed: 0, threads: 1, 'matmul-grad': 'explicit', ...defaults };
-  const spec = {};
-  for (const name of Object.keys(all)) spec[name] = { type: 'string' };
-  let values;
-  try {
-    ({ values } = parseArgs({ options: spec, strict: true, allowPositionals: false }));
-  } catch (error) {
-    fail(`${error.message} (options: ${Object.keys(all).map((n) => '--' + n).join(' ')})`);
+  const values = {};
+  for (let i = 0; i < host.argv.length; i += 2) {
+    const [flag, given] = [host.argv[i], host.argv[i + 1]];
+    const name = flag.startsWith('--') ? flag.slice(2) : null;
+    if (name === null || !Object.hasOwn(all, name)) fail(`unknown option '${flag}' (options: ${Object.keys(all).map((n) => '--' + n).join(' ')})`);
+    if (given === undefined) fail(`${flag} needs a value`);
+    values[name] = given;
   }
   const out = {};
   for (const [name, fallback] of Object.entries(all)) {
@@ -136,8 +109,6 @@ export function parseOptions(defaults) {
   }
   for (const name of ['warmup', 'seed', 'threads'])
     if (!Number.isInteger(out[name]) || out[name] < 0) fail(`--${name} must be a whole number >= 0`);
-  if (out.threads > 1)
-    console.error(`tfjs: --threads ${out.threads} ignored: both backends run on one thread under node`);
   return out;
 }
 
@@ -145,11 +116,6 @@ export function parseOptions(defaults) {
 export function requireCounts(opts, names, min = 1) {
   for (const name of names)
     if (!Number.isInteger(opts[name]) || opts[name] < min) fail(`--${name} must be a whole number >= ${min}`);
-}
-
-export function fail(message) {
-  console.error(`tfjs peer: ${message}`);
-  process.exit(2);
 }
 
 // ---- nnlab's PCG32 (src/core/rng.cpp), so that window positions match nnlab and PyTorch ---------
@@ -276,12 +242,4 @@ export function clipByGlobalNorm(tf, grads, maxNorm) {
   const out = {};
   for (const n of names) out[n] = tf.mul(grads[n], scale);
   return out;
-}
-
-// Milliseconds, from a monotonic clock.
-export function now() { return Number(process.hrtime.bigint()) / 1e6; }
-
-// The result: one JSON line, the last one on stdout.
-export function printResult(fields) {
-  process.stdout.write(JSON.stringify(fields) + '\n');
 }

@@ -26,12 +26,9 @@
 //
 // Prints one JSON line: iters_per_s and ms_per_step over the timed iterations; d_loss, g_loss,
 // d_real, d_fake (means over the last 100 iterations, or all if fewer).
-import fs from 'node:fs';
-import path from 'node:path';
-
 import {
-  CACHE, Pcg32, fail, linear, linearParams, loadTf, mean, now, paramList, parseOptions, printResult,
-  requireCounts,
+  CACHE, Pcg32, env, fail, joinPath, linear, linearParams, loadTf, mean, now, paramList, parseOptions,
+  printResult, readBytes, requireCounts,
 } from './common.mjs';
 
 const LOSS_WINDOW = 100;
@@ -49,7 +46,7 @@ const MODELS = {
 };
 
 const opts = parseOptions({
-  data: process.env.NNLAB_MNIST_DIR || path.join(CACHE, 'mnist'), model: 'default', iters: -1, epochs: 3, k: 1,
+  data: env('NNLAB_MNIST_DIR') || joinPath(CACHE, 'mnist'), model: 'default', iters: -1, epochs: 3, k: 1,
 });
 const model = MODELS[opts.model];
 if (!model) fail(`--model must be default or textbook, not '${opts.model}'`);
@@ -62,18 +59,20 @@ const { tf, info } = await loadTf(opts);
 function readIdxImages(file) {
   let bytes;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readBytes(file);
   } catch (error) {
     fail(`cannot read MNIST (pass --data DIR; scripts/setup.sh fetches it): ${error.message}`);
   }
-  const magic = bytes.readUInt32BE(0), count = bytes.readUInt32BE(4);
-  if (magic !== 0x803 || bytes.readUInt32BE(8) !== 28 || bytes.readUInt32BE(12) !== 28 || bytes.length < 16 + count * 784)
+  const header = new DataView(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
+  const u32 = (offset) => (offset + 4 <= header.byteLength ? header.getUint32(offset) : -1);  // big-endian
+  const count = u32(4);
+  if (u32(0) !== 0x803 || u32(8) !== 28 || u32(12) !== 28 || count < 0 || bytes.length < 16 + count * 784)
     fail(`${file}: not an idx3 file of 28x28 images`);
   return { pixels: bytes.subarray(16, 16 + count * 784), count };
 }
 
 const P = 28 * 28, Z = model.z, B = model.batch;
-const mnist = readIdxImages(path.join(opts.data, 'train-images-idx3-ubyte'));
+const mnist = readIdxImages(joinPath(opts.data, 'train-images-idx3-ubyte'));
 
 // All training images as one (N, P) float tensor on the backend, which batches are gathered from.
 // The float copy in JS is only a staging buffer (the wasm backend copies it into its heap).
