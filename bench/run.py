@@ -61,6 +61,12 @@ STEPS = {  # runner family -> workload -> steps (W1 is always 500 epochs)
     "tfjs-wasm": {"W2A": 15, "W2B": 6, "W3A": 60, "W3B": 150},
     "tfjs-cpu": {"W2A": 4, "W2B": 2, "W3A": 20, "W3B": 50},
 }
+STEPS["nnlab-browser"] = STEPS["nnlab-wasm"]
+STEPS["tfjs-browser"] = STEPS["tfjs-wasm"]
+# Runners whose programs run in a page of Chromium (bench/browser/): the wasm builds of both as a
+# person's browser runs them, and there TensorFlow.js's wasm backend can start threads. They are
+# compared only with each other, and their memory is not measured (the page's is not one process's).
+BROWSER_FAMILIES = ("nnlab-browser", "tfjs-browser")
 
 
 def steps_for(family, workload, quick):
@@ -142,6 +148,23 @@ def runners(node_modules_ok):
             lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s, f"tfjs-{b}")[0] + ".mjs")]
             + peer_args(w, s, f"tfjs-{b}")[1] + ["--backend", b],
             {}, None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)")
+    browser = os.path.join(ROOT, "bench/browser/run.mjs")
+    modules = os.environ.get("NNLAB_NODE_MODULES", os.path.join(CACHE, "node/node_modules"))
+    no_browser = None if os.access("/usr/bin/chromium", os.X_OK) else "Chromium is not installed (scripts/setup.sh)"
+    if not no_browser and not os.path.isdir(os.path.join(modules, "playwright-core")):
+        no_browser = f"playwright-core is not installed in {modules} (scripts/setup.sh)"
+    web_build = os.path.join(ROOT, "build/wasm/bench-web/nnlab.js")
+    for threads in (1, 2):
+        out[f"nnlab-browser-{threads}t"] = (
+            "nnlab-browser", threads,
+            lambda w, s, t=threads: ["node", browser, "nnlab"] + nnlab_args(w, s) + ["--threads", str(t)], {},
+            no_browser or (None if os.path.exists(web_build) else f"{web_build} not built"))
+    for threads in (1, 2):
+        out[f"tfjs-browser-{threads}t"] = (
+            "tfjs-browser", threads,
+            lambda w, s, t=threads: ["node", browser, "tfjs", peer_args(w, s, "tfjs-browser")[0]]
+            + peer_args(w, s, "tfjs-browser")[1] + ["--backend", "wasm", "--threads", str(t)], {},
+            no_browser or (None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)"))
     return out
 
 
@@ -165,6 +188,10 @@ def run_once(command, env, timeout):
             raise RuntimeError("no JSON line on stdout")
         peak_kb = int(open(rss.name).read().strip().splitlines()[-1])
         return json.loads(lines[-1]), peak_kb / 1024.0, time.monotonic() - started
+
+
+def megabytes(value):
+    return "-" if value is None else f"{value:.1f}"
 
 
 def step_ms(workload, result):
@@ -191,6 +218,13 @@ GOALS = [
     # its one thread against nnlab's two is the most each runs there, reported beside the above.
     ("wasm 2 threads vs TF.js wasm (1 under node)", ["W2A", "W2B", "W3A", "W3B"],
      "nnlab-wasm-2t vs tfjs-wasm", 10),
+    # The same programs in a page of Chromium (bench/browser/), where TensorFlow.js's wasm backend
+    # runs its threaded SIMD build: each on the same number of threads.
+    ("in Chromium: wasm vs TF.js wasm (SIMD), 1 thread each", ["W1"], "nnlab-browser-1t vs tfjs-browser-1t", 100),
+    ("in Chromium: wasm vs TF.js wasm (SIMD), 1 thread each", ["W2A", "W2B", "W3A", "W3B"],
+     "nnlab-browser-1t vs tfjs-browser-1t", 10),
+    ("in Chromium: wasm vs TF.js wasm (SIMD), 2 threads each", ["W2A", "W2B", "W3A", "W3B"],
+     "nnlab-browser-2t vs tfjs-browser-2t", 10),
     ("wasm 1 thread / native 1 thread", ["W2A", "W2B", "W3A", "W3B"], "wasm/native 1t", 0.6),
     ("native 2 threads / 1 thread", ["W2B", "W3A", "W3B"], "native 2t/1t", 1.6),
     ("PyTorch's peak memory / nnlab native's, 1 thread", ["W1", "W2A", "W2B", "W3A", "W3B"],
@@ -293,8 +327,9 @@ def main():
                 continue
             family, threads, _, _, _ = all_runners[name]
             ms = statistics.median(samples[name])
+            in_browser = family in BROWSER_FAMILIES
             entry = {"ms_per_step": ms, "steps_per_s": 1000.0 / ms, "runs_ms_per_step": samples[name],
-                     "peak_rss_mb": statistics.median(peaks[name]), "threads": threads,
+                     "peak_rss_mb": None if in_browser else statistics.median(peaks[name]), "threads": threads,
                      "steps": steps_for(family, workload, args.quick)}
             if WORKLOADS[workload][2] == "chars_per_s":
                 entry["chars_per_s"] = WORKLOADS[workload][3] * 1000.0 / ms
@@ -302,7 +337,7 @@ def main():
                 if extra in last[name]:
                     entry[extra] = last[name][extra]
             results[key] = entry
-            print(f"  {key:24s} {ms:10.3f} ms/{WORKLOADS[workload][1]}  {entry['peak_rss_mb']:7.1f} MB", flush=True)
+            print(f"  {key:24s} {ms:10.3f} ms/{WORKLOADS[workload][1]}  {megabytes(entry['peak_rss_mb']):>7s} MB", flush=True)
 
     report = {"machine": machine, "repeats": repeats, "warmup": WARMUP, "warmup_for": WARMUP_FOR, "workloads": {}, "results": results}
     print()
@@ -311,9 +346,11 @@ def main():
         rows = {n: results.get(f"{workload}/{n}", {}) for n in chosen}
         timed = {n: r for n, r in rows.items() if "ms_per_step" in r}
         ratios = {}
-        # Speed-up of each nnlab runner over each peer: the peer's time over ours.
+        # Speed-up of each nnlab runner over each peer: the peer's time over ours. The browser's
+        # runners against each other only.
+        in_browser = lambda n: all_runners[n][0] in BROWSER_FAMILIES
         for ours in (n for n in timed if n.startswith("nnlab")):
-            for peer in (n for n in timed if not n.startswith("nnlab")):
+            for peer in (n for n in timed if not n.startswith("nnlab") and in_browser(n) == in_browser(ours)):
                 ratios[f"{ours} vs {peer}"] = timed[peer]["ms_per_step"] / timed[ours]["ms_per_step"]
         for t in (1, 2):
             native, wasm = timed.get(f"nnlab-native-{t}t"), timed.get(f"nnlab-wasm-{t}t")
@@ -330,7 +367,7 @@ def main():
         for name, r in rows.items():
             if "ms_per_step" in r:
                 runs = r["runs_ms_per_step"]
-                print(f"  {name:18s} {r['ms_per_step']:14.3f} {r['steps_per_s']:14.1f} {r['peak_rss_mb']:9.1f}   "
+                print(f"  {name:18s} {r['ms_per_step']:14.3f} {r['steps_per_s']:14.1f} {megabytes(r['peak_rss_mb']):>9s}   "
                       f"{min(runs):.4g}-{max(runs):.4g}")
             else:
                 print(f"  {name:18s} {r.get('skipped') or r.get('failed', 'not run')}")

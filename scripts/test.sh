@@ -2,8 +2,9 @@
 # Quick start, command 2: run every test. Installs whatever is missing first, then
 #   native build + doctest suite (ctest), the same suite under ASan+UBSan,
 #   wasm build + the same suite under node (ctest), the CLI natively and under node,
-#   the browser end-to-end test (Playwright + Chromium), the desktop app under Xvfb, the CLI on
-#   damaged files, and every libFuzzer target for a few seconds (scripts/fuzz.sh runs them longer).
+#   the browser end-to-end test (Playwright + Chromium), the benchmark programs in a page of
+#   Chromium (bench/browser), the desktop app under Xvfb, the CLI on damaged files, and every
+#   libFuzzer target for a few seconds (scripts/fuzz.sh runs them longer).
 # Screenshots land in build/e2e/. Exits non-zero if any step fails; every step runs regardless.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -66,6 +67,7 @@ step "wasm build" bash -c "cmake --preset wasm -DNNLAB_BUILD_APP=ON && cmake --b
 step "wasm tests" ctest --preset wasm -j "$jobs"
 step "wasm cli" cli_usage node build/wasm/nnlab.js
 step "browser e2e" e2e
+step "browser bench" node tests/e2e/bench_browser.mjs
 step "desktop window" bash scripts/desktop_screenshot.sh build/native/nnlab-lab build/e2e/desktop.png
 step "fuzz build" bash -c "cmake --preset fuzz && cmake --build --preset fuzz -j $jobs"
 step "fuzz" bash scripts/fuzz.sh "${NNLAB_FUZZ_SECONDS:-15}"
@@ -82,12 +84,16 @@ for suite in native asan wasm; do
     tests_passed=$((tests_passed + BASH_REMATCH[2] - BASH_REMATCH[1]))
   fi
 done
-e2e_summary=$(grep -h "passed, .* failed" "$log_dir/browser-e2e.log" 2>/dev/null | tail -1)
-echo "browser e2e: ${e2e_summary:-no summary}"
-if [[ "$e2e_summary" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
-  tests_passed=$((tests_passed + BASH_REMATCH[1]))
-  tests_failed=$((tests_failed + BASH_REMATCH[2]))
-fi
+for suite in "browser e2e" "browser bench"; do
+  summary=$(grep -h "passed, .* failed" "$log_dir/${suite// /-}.log" 2>/dev/null | tail -1)
+  echo "$suite: ${summary:-no summary}"
+  if [[ "$summary" =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed ]]; then
+    tests_passed=$((tests_passed + BASH_REMATCH[1]))
+    tests_failed=$((tests_failed + BASH_REMATCH[2]))
+  elif [[ " ${failures[*]} " == *" $suite "* ]]; then
+    tests_failed=$((tests_failed + 1))  # it failed before it could count its checks
+  fi
+done
 # Each fuzz target is a test: scripts/fuzz.sh ends its line with ok or FAILED.
 fuzz_passed=$(grep -c '^fuzz_.*: ok$' "$log_dir/fuzz.log" 2>/dev/null)
 fuzz_failed=$(grep -c '^fuzz_.*: FAILED' "$log_dir/fuzz.log" 2>/dev/null)
