@@ -9,6 +9,10 @@ a table, the ratios, which speed goals were reached, and writes JSON.
     bench/run.sh                       (installs the peers, builds nnlab, then runs this)
     bench/run.py [--repeats 3] [--only W2A,W3A] [--runners nnlab-native-1t,pytorch-1t] [--quick]
 
+Runners: nnlab-native-1t/2t, nnlab-wasm-1t/2t (node), pytorch-1t/2t, tfjs-wasm and tfjs-cpu (node,
+one thread), and in a page of headless Chromium (bench/browser/) nnlab-browser-1t/2t and
+tfjs-browser-1t/2t, which are compared with each other only.
+
 Workloads (the same definitions in every runner):
   W1   next-word LSTM: six sentences, LSTM 5, Adam 0.01, 500 full-batch epochs
   W2A  char-RNN: LSTM 1x128, one-hot input, seq 64, batch 32, Adam 2e-3, clip 5
