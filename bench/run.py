@@ -263,6 +263,20 @@ def cpu_model():
     return platform.processor() or "unknown"
 
 
+def versions():
+    """The engines the runs depend on, for reading a result file later: node (nnlab's wasm and
+    TensorFlow.js under node), Chromium (both in the page), PyTorch."""
+    def first_line(command):
+        try:
+            run = subprocess.run(command, capture_output=True, text=True, timeout=60)
+            return run.stdout.strip().splitlines()[0] if run.returncode == 0 and run.stdout.strip() else None
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+    return {"node": first_line(["node", "--version"]),
+            "chromium": first_line(["/usr/bin/chromium", "--headless", "--version"]),
+            "torch": first_line(["/usr/bin/python3", "-c", "import torch; print(torch.__version__)"])}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3)
@@ -285,10 +299,11 @@ def main():
         if name not in all_runners and name not in WORKLOADS:
             sys.exit(f"unknown runner or workload '{name}' (runners: {', '.join(all_runners)})")
 
-    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release()}
+    machine = {"cpu": cpu_model(), "cores": os.cpu_count(), "kernel": platform.release(), "versions": versions()}
     print(f"machine: {machine['cpu']}, {machine['cores']} cores; median of {repeats} run(s), "
           f"untimed warm-up steps in every run: {WARMUP} (but {WARMUP_FOR})",
           flush=True)
+    print("engines: " + ", ".join(f"{k} {v or 'not found'}" for k, v in machine["versions"].items()), flush=True)
     # Settings of the machine's own that every runner inherits (the PyTorch runners override
     # OPENBLAS_NUM_THREADS, and OPENBLAS_CORETYPE on AVX-512 CPUs).
     machine["openblas_env"] = {k: v for k, v in sorted(os.environ.items()) if k.startswith("OPENBLAS_")}
