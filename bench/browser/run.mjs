@@ -111,7 +111,6 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
          '--no-first-run'],
 });
-let status = null;
 const finished = new Promise((resolve) => {
   const timer = setTimeout(() => { console.error(`no end after ${kTimeoutMs} ms`); resolve(124); }, kTimeoutMs);
   const page = browser.newPage();
@@ -134,7 +133,7 @@ const finished = new Promise((resolve) => {
     return p.goto(`http://127.0.0.1:${server.address().port}/`);
   }).catch((error) => { console.error(String(error)); clearTimeout(timer); resolve(1); });
 });
-status = await finished;
+const status = await finished;
 await browser.close();
 server.close();
 process.exit(status);
