@@ -101,6 +101,12 @@ def peer_args(workload, steps, family):
     }[workload]
 
 
+def peer_command(family, workload, steps, head):
+    """A peer's command: head(script name) (the interpreter and the script's path), then its options."""
+    script, options = peer_args(workload, steps, family)
+    return head(script) + options
+
+
 def cpu_has_avx512():
     """The AVX-512 subsets OpenBLAS's SkylakeX kernels need."""
     try:
@@ -143,14 +149,16 @@ def runners(node_modules_ok):
             missing = "libopenblas0-pthread is not installed (PyTorch would run on the reference BLAS)"
         out[f"pytorch-{threads}t"] = (
             "pytorch", threads,
-            lambda w, s, t=threads: ["/usr/bin/python3", os.path.join(ROOT, "bench/peers", peer_args(w, s, "pytorch")[0] + ".py")]
-            + peer_args(w, s, "pytorch")[1] + ["--threads", str(t)],
+            lambda w, s, t=threads: peer_command(
+                "pytorch", w, s, lambda script: ["/usr/bin/python3", os.path.join(ROOT, "bench/peers", script + ".py")])
+            + ["--threads", str(t)],
             env, missing)
     for backend in ("wasm", "cpu"):
         out[f"tfjs-{backend}"] = (
             f"tfjs-{backend}", 1,
-            lambda w, s, b=backend: ["node", os.path.join(ROOT, "bench/peers/tfjs", peer_args(w, s, f"tfjs-{b}")[0] + ".mjs")]
-            + peer_args(w, s, f"tfjs-{b}")[1] + ["--backend", b],
+            lambda w, s, b=backend: peer_command(
+                f"tfjs-{b}", w, s, lambda script: ["node", os.path.join(ROOT, "bench/peers/tfjs", script + ".mjs")])
+            + ["--backend", b],
             {}, None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)")
     browser = os.path.join(ROOT, "bench/browser/run.mjs")
     modules = os.environ.get("NNLAB_NODE_MODULES", os.path.join(CACHE, "node/node_modules"))
@@ -163,11 +171,10 @@ def runners(node_modules_ok):
             "nnlab-browser", threads,
             lambda w, s, t=threads: ["node", browser, "nnlab"] + nnlab_args(w, s) + ["--threads", str(t)], {},
             no_browser or (None if os.path.exists(web_build) else f"{web_build} not built"))
-    for threads in (1, 2):
         out[f"tfjs-browser-{threads}t"] = (
             "tfjs-browser", threads,
-            lambda w, s, t=threads: ["node", browser, "tfjs", peer_args(w, s, "tfjs-browser")[0]]
-            + peer_args(w, s, "tfjs-browser")[1] + ["--backend", "wasm", "--threads", str(t)], {},
+            lambda w, s, t=threads: peer_command("tfjs-browser", w, s, lambda script: ["node", browser, "tfjs", script])
+            + ["--backend", "wasm", "--threads", str(t)], {},
             no_browser or (None if node_modules_ok else "TensorFlow.js is not installed (bench/peers/tfjs/install.sh)"))
     return out
 

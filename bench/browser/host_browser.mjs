@@ -32,7 +32,7 @@ export function browserHost(job, files, report) {
     // its thread pool at half of navigator.hardwareConcurrency (it takes every x86 core to be two
     // hyperthreads), which on a 2-core machine leaves it one thread whatever it is asked: the
     // page reports twice `threads` so that the cap lets the threads asked for run.
-    async loadTf(backend, threads) {
+    async loadTf(threads) {
       const { tf } = globalThis;
       tf.wasm.setWasmPaths('/tfjs/tfjs-backend-wasm/');
       tf.wasm.setThreadsCount(Math.max(1, threads));

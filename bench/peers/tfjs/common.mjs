@@ -19,7 +19,7 @@ export const { cache: CACHE, env, joinPath, readText, readBytes, now, printResul
 export async function loadTf(opts) {
   const backend = opts.backend;
   if (backend !== 'wasm' && backend !== 'cpu') fail(`--backend must be wasm or cpu, not '${backend}'`);
-  const { tf, wasm } = await host.loadTf(backend, opts.threads);
+  const { tf, wasm } = await host.loadTf(opts.threads);
   // Production mode only silences warnings here, among them the cpu backend's advice to install
   // tfjs-node (which cannot be installed on this machine).
   tf.enableProdMode();

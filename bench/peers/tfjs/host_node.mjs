@@ -25,10 +25,10 @@ export function fail(message) {
   process.exit(2);
 }
 
-// Loads tfjs-core, tfjs-layers and both backends; makes `backend` the active one. Returns {tf,
-// info}, info holding what every JSON line says about the backend. Both backends run on one
-// thread under node (see below), whatever `threads` asks.
-export async function loadTf(backend, threads) {
+// Loads tfjs-core, tfjs-layers and both backends, the wasm one told where its binaries are.
+// Returns {tf, wasm} (the wasm backend's module). Both backends run on one thread under node (see
+// below), whatever `threads` asks.
+export async function loadTf(threads) {
   const node = path.join(cache, 'bench-node');
   const require = createRequire(path.join(node, 'node_modules', 'resolve-from-here.js'));
   let tf;
