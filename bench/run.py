@@ -33,7 +33,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CACHE = os.environ.get("NNLAB_CACHE", os.path.expanduser("~/.cache/nnlab"))
+CACHE = os.environ.get("NNLAB_CACHE") or os.path.join(
+    os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "nnlab")  # as scripts/env.sh
 OPENBLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-pthread"
 # Untimed steps before the timed ones, the same for every runner of a workload. A next-word epoch
 # takes microseconds, and V8 recompiles a wasm function with its optimizing tier only after the
