@@ -14,12 +14,12 @@
 // Exits with the program's status; NNLAB_BROWSER_VERBOSE=1 shows all the page's console. Needs Chromium and playwright-core ($NNLAB_NODE_MODULES).
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
+import { cache as CACHE } from '../peers/tfjs/host_node.mjs';
+
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const CACHE = process.env.NNLAB_CACHE || path.join(os.homedir(), '.cache', 'nnlab');
 const kTimeoutMs = Number(process.env.NNLAB_BROWSER_TIMEOUT_MS || 600000);
 
 function die(message) {
@@ -111,29 +111,31 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
          '--no-first-run'],
 });
-const finished = new Promise((resolve) => {
-  const timer = setTimeout(() => { console.error(`no end after ${kTimeoutMs} ms`); resolve(124); }, kTimeoutMs);
-  const page = browser.newPage();
-  page.then((p) => {
-    p.on('console', (message) => {
-      const text = message.text();
-      const match = text.match(/^nnlab-bench (out|err|exit) ([^]*)$/);
-      if (!match) {
-        if (message.type() === 'error' || process.env.NNLAB_BROWSER_VERBOSE) console.error(`page: ${text}`);
-      } else if (match[1] === 'out') {
-        process.stdout.write(match[2] + '\n');
-      } else if (match[1] === 'err') {
-        process.stderr.write(match[2] + '\n');
-      } else {
-        clearTimeout(timer);
-        resolve(Number(match[2]));
-      }
-    });
-    p.on('pageerror', (error) => { console.error(`page error: ${error}`); clearTimeout(timer); resolve(1); });
-    return p.goto(`http://127.0.0.1:${server.address().port}/`);
-  }).catch((error) => { console.error(String(error)); clearTimeout(timer); resolve(1); });
+// The program's end is its 'exit' line, an uncaught error in the page, or the timeout.
+let timer;
+const timedOut = new Promise((resolve) => {
+  timer = setTimeout(() => { console.error(`no end after ${kTimeoutMs} ms`); resolve(124); }, kTimeoutMs);
 });
-const status = await finished;
+const page = await browser.newPage();
+const exited = new Promise((resolve) => {
+  page.on('console', (message) => {
+    const text = message.text();
+    const match = text.match(/^nnlab-bench (out|err|exit) ([^]*)$/);
+    if (!match) {
+      if (message.type() === 'error' || process.env.NNLAB_BROWSER_VERBOSE) console.error(`page: ${text}`);
+    } else if (match[1] === 'out') {
+      process.stdout.write(match[2] + '\n');
+    } else if (match[1] === 'err') {
+      process.stderr.write(match[2] + '\n');
+    } else {
+      resolve(Number(match[2]));
+    }
+  });
+  page.on('pageerror', (error) => { console.error(`page error: ${error}`); resolve(1); });
+  page.goto(`http://127.0.0.1:${server.address().port}/`).catch((error) => { console.error(String(error)); resolve(1); });
+});
+const status = await Promise.race([exited, timedOut]);
+clearTimeout(timer);
 await browser.close();
 server.close();
 process.exit(status);
