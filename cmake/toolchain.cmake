@@ -13,10 +13,13 @@ if(EMSCRIPTEN)
   target_compile_options(nnlab_flags INTERFACE -pthread $<$<NOT:$<BOOL:${NNLAB_SCALAR_ONLY}>>:-msimd128>)
   target_link_options(nnlab_flags INTERFACE -pthread -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=2GB
     -sDYNAMIC_EXECUTION=0 -Wno-pthreads-mem-growth)
-  # Node programs (the CLI, the tests): a synchronous wasm compile avoids the fetch() path that
-  # Node 20 cannot use with a file path; PROXY_TO_PTHREAD keeps the main thread free for workers.
-  set(NNLAB_NODE_LINK_OPTIONS -sENVIRONMENT=node,worker -sEXIT_RUNTIME=1 -sWASM_ASYNC_COMPILATION=0 -sNODERAWFS=1
-    -sPROXY_TO_PTHREAD=1 -sPTHREAD_POOL_SIZE=4 -sTOTAL_STACK=1MB)
+  # Programs that run to an end (the CLI, the tests): main on a thread of its own
+  # (PROXY_TO_PTHREAD), which keeps the main thread free for workers, in a page too.
+  set(NNLAB_PROGRAM_LINK_OPTIONS -sEXIT_RUNTIME=1 -sPROXY_TO_PTHREAD=1 -sPTHREAD_POOL_SIZE=4 -sTOTAL_STACK=1MB)
+  # Under node: a synchronous wasm compile avoids the fetch() path that Node 20 cannot use with a
+  # file path.
+  set(NNLAB_NODE_LINK_OPTIONS -sENVIRONMENT=node,worker -sWASM_ASYNC_COMPILATION=0 -sNODERAWFS=1
+    ${NNLAB_PROGRAM_LINK_OPTIONS})
 else()
   target_link_libraries(nnlab_flags INTERFACE Threads::Threads)
 endif()

@@ -15,9 +15,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { createRequire } from 'node:module';
 
-import { cache as CACHE } from '../peers/tfjs/host_node.mjs';
+import { cache as CACHE } from '../../scripts/cache.mjs';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const kTimeoutMs = Number(process.env.NNLAB_BROWSER_TIMEOUT_MS || 600000);
@@ -99,18 +99,7 @@ const server = http.createServer((request, response) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 // ---- the browser --------------------------------------------------------------------------------
-const modules = process.env.NNLAB_NODE_MODULES || path.join(CACHE, 'node', 'node_modules');
-let chromium;
-try {
-  ({ chromium } = createRequire(path.join(modules, 'x.js'))('playwright-core'));
-} catch (error) {
-  die(`playwright-core is not installed in ${modules} (run scripts/setup.sh): ${error.message}`);
-}
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         '--no-first-run'],
-});
+const browser = await launchChromium().catch((error) => die(error.message));
 // The program's end is its 'exit' line, an uncaught error in the page, or the timeout.
 let timer;
 const timedOut = new Promise((resolve) => {

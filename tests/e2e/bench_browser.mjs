@@ -9,21 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { assert, check, exitWithSummary } from './checks.mjs';
+
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const results = [];
-function check(name, body) {
-  try {
-    const detail = body();
-    results.push(true);
-    console.log(`ok   ${name}${detail ? ` (${detail})` : ''}`);
-  } catch (error) {
-    results.push(false);
-    console.log(`FAIL ${name}: ${error.message}`);
-  }
-}
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 function inBrowser(...args) {
   const run = spawnSync('node', [path.join(ROOT, 'bench/browser/run.mjs'), ...args],
@@ -32,7 +20,7 @@ function inBrowser(...args) {
   return { status: run.status, stderr: run.stderr, result: json ? JSON.parse(json) : null };
 }
 
-check('the next-word LSTM trains in the page and prints its JSON line', () => {
+await check('the next-word LSTM trains in the page and prints its JSON line', () => {
   const { status, stderr, result } = inBrowser('nnlab', 'nextword', '--epochs', '500', '--threads', '2', '--json');
   assert(status === 0, `exit ${status}: ${stderr}`);
   assert(result && result.backend === 'wasm-simd128' && result.threads === 2, `unexpected result ${JSON.stringify(result)}`);
@@ -40,7 +28,7 @@ check('the next-word LSTM trains in the page and prints its JSON line', () => {
   return `loss ${result.loss}`;
 });
 
-check('the char-RNN reads the corpus the driver mirrors into the page', () => {
+await check('the char-RNN reads the corpus the driver mirrors into the page', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnlab-bench-browser-'));
   const corpus = path.join(dir, 'corpus.txt');
   fs.writeFileSync(corpus, 'abcab '.repeat(400));  // a vocabulary of 4
@@ -55,17 +43,15 @@ check('the char-RNN reads the corpus the driver mirrors into the page', () => {
   }
 });
 
-check("a program's failure is the runner's exit status, with its message", () => {
+await check("a program's failure is the runner's exit status, with its message", () => {
   const { status, stderr } = inBrowser('nnlab', 'charrnn', '--steps', '-1');
   assert(status === 2, `exit ${status}, not 2`);
   assert(stderr.includes('--steps must be 0 or more'), `stderr: ${stderr}`);
 });
 
-check('a data file that does not exist is refused before the browser starts', () => {
+await check('a data file that does not exist is refused before the browser starts', () => {
   const { status, stderr } = inBrowser('nnlab', 'charrnn', '--corpus', '/nonexistent/corpus.txt');
   assert(status === 2 && stderr.includes('/nonexistent/corpus.txt does not exist'), `exit ${status}: ${stderr}`);
 });
 
-const failed = results.filter((ok) => !ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+exitWithSummary();

@@ -6,11 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { createRequire } from 'node:module';
-import { decodePng, pixelStatistics } from './png.mjs';
 
-const require = createRequire(path.join(process.env.NNLAB_NODE_MODULES, 'x.js'));
-const { chromium } = require('playwright-core');
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { assert, check, exitWithSummary } from './checks.mjs';
+import { decodePng, pixelStatistics } from './png.mjs';
 
 const [url, outputDir] = process.argv.slice(2);
 fs.mkdirSync(outputDir, { recursive: true });
@@ -22,23 +21,6 @@ const kMinLuminanceStddev = 8;
 const kMaxWasmGzipBytes = 1.5e6;  // what a page may weigh on a slow connection
 const kCardRgb = [26, 28, 33];  // src/app/style.cpp: ChildBg, the cards' colour
 const kRaisedRgb = [39, 42, 49];  // FrameBg, a plot's background
-
-const results = [];
-async function check(name, body) {
-  const started = Date.now();
-  try {
-    const detail = await body();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}${detail ? ` (${detail})` : ''} [${Date.now() - started} ms]`);
-  } catch (error) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${error.message}`);
-  }
-}
-
-function assert(condition, message) {
-  if (!condition) throw new Error(message);
-}
 
 async function snapshot(page) {
   return page.evaluate(() => JSON.parse(Module.ccall('nnlab_ui_snapshot', 'string', [], [])));
@@ -81,11 +63,7 @@ async function screenshotStats(page, name) {
   return `${stats.distinctColors} colours, ${(100 * stats.foregroundShare).toFixed(0)}% foreground`;
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchChromium({ webgl: true });
 
 const consoleErrors = [];
 const requests = [];  // every URL any page of the test asked for, its workers' included
@@ -515,6 +493,4 @@ try {
   await browser.close();
 }
 
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+exitWithSummary();

@@ -5,11 +5,7 @@
 // table and whether memory stayed flat after the warm-up.
 //
 // usage: node soak.mjs URL [--minutes 20] [--warmup 3]   (NNLAB_NODE_MODULES points at playwright-core)
-import path from 'node:path';
-import { createRequire } from 'node:module';
-
-const require = createRequire(path.join(process.env.NNLAB_NODE_MODULES, 'x.js'));
-const { chromium } = require('playwright-core');
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 const args = process.argv.slice(2);
 const url = args[0];
@@ -28,11 +24,7 @@ if (!url || !(minutes >= 2)) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-         '--no-first-run', '--disable-quic', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-});
+const browser = await launchChromium({ webgl: true });
 const errors = [];
 let status = 0;
 try {

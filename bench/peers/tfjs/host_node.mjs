@@ -6,14 +6,14 @@
 // in the repo, so they are loaded with a require() rooted in that folder rather than by import.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
+
+import { cache } from '../../../scripts/cache.mjs';
 
 export const name = 'node';
 export const argv = process.argv.slice(2);
 export const env = (key) => process.env[key];
-export const cache = process.env.NNLAB_CACHE
-  || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'nnlab');
+export { cache };
 export const joinPath = path.join;
 export const readText = (file) => fs.readFileSync(file, 'utf8');
 export const readBytes = (file) => new Uint8Array(fs.readFileSync(file));
